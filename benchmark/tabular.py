@@ -1,0 +1,98 @@
+"""Reading and writing long-format tables (CSV, JSONL, Parquet) with clear errors.
+
+Every stage that takes a file from a user goes through ``read_table`` so that a wrong
+path, an unknown format or a missing column produces one line that says what and where.
+Writes go through ``write_table`` which writes to a temporary file and renames it, so
+an interrupted write never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from benchmark.errors import BenchError
+
+FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def table_format(path: str | os.PathLike) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise BenchError(
+            f"unknown table format '{suffix or '(none)'}'",
+            where=str(path),
+            fix="use a .csv, .tsv, .jsonl or .parquet file",
+        )
+    return FORMATS[suffix]
+
+
+def read_table(path: str | os.PathLike, required: Iterable[str] = ()) -> pd.DataFrame:
+    """Read CSV/TSV/JSONL/Parquet into a DataFrame; check required columns exist."""
+    p = Path(path)
+    fmt = table_format(p)
+    if not p.exists():
+        raise BenchError("file not found", where=str(p), fix="check the path")
+    try:
+        if fmt == "csv":
+            df = pd.read_csv(p)
+        elif fmt == "tsv":
+            df = pd.read_csv(p, sep="\t")
+        elif fmt == "jsonl":
+            df = pd.read_json(p, lines=True)
+        elif fmt == "json":
+            df = pd.read_json(p)
+        else:
+            df = pd.read_parquet(p)
+    except BenchError:
+        raise
+    except Exception as exc:  # pandas/pyarrow raise many types; the user needs one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BenchError(f"cannot read {fmt}: {first}", where=str(p), fix=f"check that it is valid {fmt}") from exc
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise BenchError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}",
+            where=str(p),
+            fix="rename the columns or add them",
+        )
+    return df
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write atomically (temp file + rename) in the format given by the suffix."""
+    p = Path(path)
+    fmt = table_format(p)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if fmt == "csv":
+            df.to_csv(tmp, index=False)
+        elif fmt == "tsv":
+            df.to_csv(tmp, sep="\t", index=False)
+        elif fmt == "jsonl":
+            df.to_json(tmp, orient="records", lines=True, force_ascii=False)
+        elif fmt == "json":
+            df.to_json(tmp, orient="records", force_ascii=False, indent=1)
+        else:
+            df.to_parquet(tmp, index=False)
+        os.replace(tmp, p)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return p
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, p)
+    return p

@@ -1,0 +1,1 @@
+"""The Streamlit rating app: thin pages over benchmark.studies."""
