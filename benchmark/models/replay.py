@@ -1,0 +1,111 @@
+"""``replay/FILE``: answers produced elsewhere enter the same pipeline as generated ones.
+
+A CSV/JSONL/Parquet file with at least ``task_id,item_id,text`` (optional ``source``,
+``sample_idx``, ``prompt``, ``latency_s``, ``tokens``) is served unit by unit, so answers
+from a closed model run by hand, or from human participants (``source = human/<pool>``),
+get the same columns, keys and manifest as a live run. A unit with no row gets the error
+"no replayed answer" instead of being silently skipped.
+
+The source comes from the file's ``source`` column (``-M source=X`` then keeps only X's
+rows) or, without that column, from ``-M source=...``; it is never guessed, so nothing is
+labelled human unless the data says so.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import BenchError
+from benchmark.models.base import BaseModel, Generation, Message, PermanentError, UnitRef
+from benchmark.tabular import read_table
+
+REQUIRED = ("task_id", "item_id", "text")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+class ReplayModel(BaseModel):
+    """Serves recorded answers keyed by (task_id, item_id, source, sample_idx)."""
+
+    known_options = ()
+    default_concurrency = 64
+    cacheable = False
+    may_be_human = True
+
+    def __init__(self, spec: str, name: str, options: dict[str, Any]):
+        self.path = Path(name).expanduser()
+        df = read_table(self.path, required=REQUIRED)
+        wanted = options.get("source")
+        if "source" in df.columns:
+            if df["source"].isna().any():
+                row = int(df.index[df["source"].isna()][0]) + 2
+                raise BenchError("empty 'source' value", where=f"{self.path}:{row}", fix="fill the source of every row (human/<pool> for people)")
+            df = df.assign(source=df["source"].astype(str))
+            if wanted:
+                df = df[df["source"] == str(wanted)]
+                if df.empty:
+                    raise BenchError(f"no rows with source '{wanted}'", where=str(self.path), fix="check -M source=...")
+        elif wanted:
+            df = df.assign(source=str(wanted))
+        else:
+            raise BenchError(
+                "the replay file has no 'source' column",
+                where=str(self.path),
+                fix="add a source column or pass -M source=human/<pool> (people) or -M source=<provider/model> (a model)",
+            )
+        df = df.assign(task_id=df["task_id"].astype(str), item_id=df["item_id"].astype(str))
+        if "sample_idx" in df.columns:
+            df = df.assign(sample_idx=df["sample_idx"].astype(int))
+        else:  # the k-th answer to an item from a source is sample k, in file order
+            df = df.assign(sample_idx=df.groupby(["task_id", "item_id", "source"]).cumcount())
+        dup = df.duplicated(["task_id", "item_id", "source", "sample_idx"], keep=False)
+        if dup.any():
+            r = df[dup].iloc[0]
+            raise BenchError(
+                f"two answers for task {r.task_id}, item {r.item_id}, source {r.source}, sample {r.sample_idx}",
+                where=str(self.path),
+                fix="give each answer its own sample_idx",
+            )
+        self.sources = sorted(df["source"].unique().tolist())
+        self._rows = {(r["task_id"], r["item_id"], r["source"], int(r["sample_idx"])): r for r in df.to_dict("records")}
+        self._counts = df.groupby(["task_id", "item_id", "source"])["sample_idx"].max().add(1).to_dict()
+        super().__init__(spec, {k: v for k, v in options.items()}, default_source=self.sources[0])
+
+    def sample_count(self, task_id: str, item_id: str, source: str) -> int | None:
+        """How many answers the file holds for an item (None: none at all)."""
+        n = self._counts.get((task_id, item_id, source))
+        return int(n) if n is not None else None
+
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "file": str(self.path.resolve()), "sources": self.sources, "rows": len(self._rows)}
+
+    async def generate(
+        self,
+        messages: list[Message],
+        *,
+        temperature: float = 0.7,
+        max_tokens: int = 256,
+        top_p: float = 1.0,
+        seed: int | None = None,
+        unit: UnitRef | None = None,
+    ) -> Generation:
+        if unit is None:
+            raise PermanentError("replay needs the unit key (task_id, item_id, sample_idx)")
+        source = unit.source or self.source
+        row = self._rows.get((unit.task_id, unit.item_id, source, unit.sample_idx))
+        if row is None or _missing(row.get("text")):
+            raise PermanentError("no replayed answer")
+        prompt = row.get("prompt")
+        latency = row.get("latency_s")
+        tokens = row.get("tokens")
+        return Generation(
+            text=str(row["text"]),
+            tokens=None if _missing(tokens) else int(tokens),
+            latency_s=None if _missing(latency) else float(latency),
+            source=source,
+            prompt=None if _missing(prompt) else str(prompt),
+        )
