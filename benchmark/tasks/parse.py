@@ -1,0 +1,106 @@
+"""Turning a free-text answer into the list a scorer counts (ideas or words).
+
+Models and people format lists in many ways: numbered ("1." "1)" "(1)"), bulleted
+("-" "*" "•"), bold, with a preamble ("Here are 10 uses:"), or all on one line. The
+parse keeps every idea the answer gave, in order, and nothing else; removing
+duplicates is a scorer's decision, not the parser's.
+"""
+
+from __future__ import annotations
+
+import re
+
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
+_BULLET = re.compile(r"^\s*(?:[-*•·+–—>]|\(?\d{1,3}[.):\]]|\(?[a-zA-Z][.)](?=\s)|#{1,6}|\[\d{1,3}\])\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·+–—]|\(?\d{1,3}[.):\]])\s")
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_INLINE_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+")
+_CODE_FENCE = re.compile(r"^\s*```")
+_WORD_SPLIT = re.compile(r"\s*[,;/|]\s*")
+_EDGE_PUNCT = " \t\"'`“”‘’.,;:!?()[]{}"
+
+
+def _clean_line(line: str) -> str:
+    """Strip bullets/numbering and markdown emphasis from one line."""
+    line = line.strip()
+    # a bullet can wrap a number: "- 1. doorstop", "* **1.** doorstop"
+    for _ in range(3):
+        new = _BULLET.sub("", _BOLD.sub(r"\2", line), count=1).strip()
+        if new == line:
+            break
+        line = new
+    line = _BOLD.sub(r"\2", line)
+    line = _ITALIC.sub(r"\1", line)
+    return line.strip().strip("*_").strip()
+
+
+def _split_inline(line: str) -> list[str]:
+    """'1. a 2. b 3. c' on one line -> ['a', 'b', 'c'] (only for a 1, 2, 3 ... run)."""
+    hits = list(_INLINE_NUM.finditer(line))
+    numbers = [int(m.group(1)) for m in hits]
+    if len(hits) < 2 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return [line]
+    if line[: hits[0].start()].strip():
+        return [line]
+    parts = [line[m.end(): (hits[k + 1].start() if k + 1 < len(hits) else len(line))] for k, m in enumerate(hits)]
+    return [p.strip() for p in parts]
+
+
+def _lines(text: str) -> list[str]:
+    text = _THINK.sub("", text or "")
+    raw = [ln for ln in text.splitlines() if ln.strip() and not _CODE_FENCE.match(ln)]
+    out: list[str] = []
+    for ln in raw:
+        out.extend(_split_inline(ln.strip()))
+    return [ln for ln in out if ln.strip()]
+
+
+def _drop_preamble(lines: list[str]) -> list[str]:
+    """Drop a first line that introduces the list ("Here are 10 uses for a brick:")."""
+    if len(lines) > 1 and not _LIST_MARK.match(lines[0]) and _clean_line(lines[0]).rstrip().endswith(":"):
+        return lines[1:]
+    return lines
+
+
+def parse_ideas(text: str) -> list[str]:
+    items = [_clean_line(ln) for ln in _drop_preamble(_lines(text))]
+    return [it for it in items if it and it not in ("-", "*")]
+
+
+def _clean_word(word: str) -> str:
+    word = _clean_line(word)
+    word = re.sub(r"\s*\(.*?\)\s*", " ", word)  # "bank (river)" -> "bank"
+    for sep in (" - ", " – ", " — ", ": "):  # "cat - a small animal" -> "cat"
+        if sep in word:
+            word = word.split(sep, 1)[0]
+    return word.strip(_EDGE_PUNCT).strip()
+
+
+def parse_words(text: str) -> list[str]:
+    lines = _drop_preamble(_lines(text))
+    cleaned = [_clean_line(ln) for ln in lines]
+    cleaned = [c for c in cleaned if c]
+    words: list[str] = []
+    if len(cleaned) == 1:
+        line = cleaned[0]
+        if ":" in line and not _WORD_SPLIT.search(line.split(":", 1)[0]):
+            line = line.split(":", 1)[1]  # "Answer: cheese" -> "cheese"
+        pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else line.split()
+        words = [_clean_word(p) for p in pieces]
+    else:
+        for line in cleaned:
+            pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else [line]
+            words.extend(_clean_word(p) for p in pieces)
+    return [w for w in words if w]
+
+
+def parse_answer(text: str, answer_format: str) -> list[str] | None:
+    """``ideas``: one entry per listed idea; ``words``: single words; ``text``: None."""
+    if answer_format == "text":
+        return None
+    if answer_format == "ideas":
+        return parse_ideas(text)
+    if answer_format == "words":
+        return parse_words(text)
+    raise ValueError(f"unknown answer_format '{answer_format}' (expected ideas, words or text)")
