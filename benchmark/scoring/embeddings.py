@@ -139,10 +139,12 @@ class SentenceEncoder:
     """
 
     def __init__(self, model_dir: Path, name: str, *, cache: bool = True, batch_size: int = 64):
-        from sentence_transformers import SentenceTransformer
-
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars on every start are noise
         self.name = name
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)

@@ -1,0 +1,297 @@
+"""Semantic distance between the stimulus and a response (SemDis, Beaty & Johnson 2021).
+
+Why: the classic automatic originality proxy. A use for a brick that lies far from
+"brick" in embedding space tends to be rated as more original. Two embeddings:
+
+* ``semdis_minilm``: 1 - cosine between MiniLM sentence embeddings of the item
+  (object, scenario) and the response;
+* ``semdis_glove``: GloVe word vectors (6B 50d by default, any GloVe/word2vec file by
+  ``vectors=PATH``), stop words removed, composed over words additively (sum) or
+  multiplicatively (element-wise product), as the SemDis paper does; ``details`` always
+  carries both compositions, ``value`` is the one chosen with ``composition=``.
+
+A response with ``ideas`` (a parsed list) gets the mean distance over its ideas, the
+per-idea values in ``details``. Empty, garbage or non-English text, and text whose words
+are all unknown to the vectors, get NaN with the ``reason``: never a silent zero.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Any, ClassVar, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from benchmark.errors import BenchError
+from benchmark.scoring.base import score_frame
+from benchmark.scoring.embeddings import MINILM_NAME, WordVectors, load_word_vectors, sentence_encoder
+
+# letters (any script) with inner apostrophes, or digit runs
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
+COMPOSITIONS = ("additive", "multiplicative")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list (318 words), the usual choice for SemDis."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _english_freq() -> dict[str, float]:
+    import wordfreq
+
+    return wordfreq.get_frequency_dict("en", wordlist="best")
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of an English word (0 when unknown); one dict lookup, no tokenizer."""
+    f = _english_freq().get(word.lower(), 0.0)
+    return math.log10(f * 1e9) if f > 0 else 0.0
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """Words minus stop words and bare numbers (SemDis removes stop words before composing)."""
+    sw = stop_words()
+    return [w for w in words(text) if w not in sw and not w.isdigit()]
+
+
+def text_problem(text: Any) -> str | None:
+    """Why a response cannot be scored (empty, no words, not English), or None when it can.
+
+    Lenient on purpose: human responses have typos, so text is rejected as not English
+    only when fewer than a third of its words are English words.
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return "empty response"
+    s = str(text).strip()
+    if not s:
+        return "empty response"
+    letters = [c for c in s if c.isalpha()]
+    if not letters:
+        return "no words (only digits or punctuation)"
+    latin = sum(1 for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f")
+    if latin / len(letters) < 0.5:
+        return "not English text (mostly non-Latin script)"
+    toks = [w for w in words(s) if not w.isdigit()]
+    known = sum(1 for w in toks if zipf(w) > 0)
+    if toks and known / len(toks) < 1 / 3:
+        return f"not English or garbage text ({known} of {len(toks)} words are English words)"
+    return None
+
+
+def response_units(responses: pd.DataFrame) -> list[list[str]]:
+    """The texts to score per row: the parsed ``ideas`` when present, else ``[text]``."""
+    units: list[list[str]] = []
+    ideas = responses["ideas"] if "ideas" in responses.columns else [None] * len(responses)
+    texts = responses["text"] if "text" in responses.columns else [None] * len(responses)
+    for idea_list, text in zip(ideas, texts):
+        if idea_list is not None and not (isinstance(idea_list, float) and math.isnan(idea_list)) and len(idea_list) > 0:
+            units.append([str(x) for x in idea_list])
+        else:
+            units.append([text])  # type: ignore[list-item]
+    return units
+
+
+def row_items(responses: pd.DataFrame) -> list[str | None]:
+    """The stimulus per row (``item`` column), None where missing."""
+    if "item" not in responses.columns:
+        raise BenchError(
+            "the responses have no 'item' column (the AUT object or scenario)",
+            fix="add an item column, or score through benchmark.scoring.score_responses which fills it from the task suite",
+        )
+    out: list[str | None] = []
+    for v in responses["item"]:
+        out.append(None if v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip() else str(v))
+    return out
+
+
+def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise 1 - cosine; NaN where a vector is all zeros."""
+    a = np.atleast_2d(a).astype(np.float64)
+    b = np.atleast_2d(b).astype(np.float64)
+    na = np.linalg.norm(a, axis=1)
+    nb = np.linalg.norm(b, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.einsum("ij,ij->i", a, b) / (na * nb)
+    cos[(na == 0) | (nb == 0)] = np.nan
+    return 1.0 - cos
+
+
+def compose(wv: WordVectors, text: str) -> tuple[dict[str, np.ndarray] | None, str | None]:
+    """Additive and multiplicative composition of the content words known to ``wv``."""
+    toks = content_words(text)
+    if not toks:
+        toks = [w for w in words(text) if not w.isdigit()]  # a response of stop words only
+        if not toks:
+            return None, "no content words"
+    mat, unknown = wv.lookup(toks)
+    if mat.shape[0] == 0:
+        return None, f"no word is in the {wv.name} vocabulary ({', '.join(unknown[:5])})"
+    mat = mat.astype(np.float64)  # long products underflow in float32
+    return {"additive": mat.sum(axis=0), "multiplicative": np.prod(mat, axis=0)}, None
+
+
+def minilm_distances(items: Sequence[str], texts: Sequence[str], model: str = MINILM_NAME) -> np.ndarray:
+    """1 - cosine(item, text) with MiniLM, for aligned lists of already-checked strings."""
+    enc = sentence_encoder(model)
+    uniq_items = list(dict.fromkeys(items))
+    item_vecs = dict(zip(uniq_items, enc.encode(uniq_items)))
+    text_vecs = enc.encode(list(texts))
+    item_mat = np.stack([item_vecs[i] for i in items]) if items else np.empty((0, enc.dim), np.float32)
+    # both are unit vectors: the dot product is the cosine
+    return 1.0 - np.einsum("ij,ij->i", item_mat.astype(np.float64), text_vecs.astype(np.float64))
+
+
+def glove_distances(
+    items: Sequence[str], texts: Sequence[str], wv: WordVectors
+) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Additive and multiplicative distances per (item, text) pair plus a reason where NaN."""
+    n = len(texts)
+    add = np.full(n, np.nan)
+    mult = np.full(n, np.nan)
+    reasons: list[str | None] = [None] * n
+    item_cache: dict[str, tuple[dict[str, np.ndarray] | None, str | None]] = {}
+    for i, (item, text) in enumerate(zip(items, texts)):
+        if item not in item_cache:
+            item_cache[item] = compose(wv, item)
+        ivec, ireason = item_cache[item]
+        if ivec is None:
+            reasons[i] = f"item '{item}': {ireason}"
+            continue
+        rvec, rreason = compose(wv, text)
+        if rvec is None:
+            reasons[i] = rreason
+            continue
+        add[i] = cosine_distance(ivec["additive"], rvec["additive"])[0]
+        mult[i] = cosine_distance(ivec["multiplicative"], rvec["multiplicative"])[0]
+        if math.isnan(mult[i]):
+            reasons[i] = "multiplicative vector underflowed to zero"
+    return add, mult, reasons
+
+
+class _SemDisBase:
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+
+    def _distances(self, items: list[str], texts: list[str]) -> tuple[list[float], list[dict[str, Any]]]:
+        raise NotImplementedError
+
+    def score(self, responses: pd.DataFrame) -> pd.DataFrame:
+        """One row per response: mean distance over its ideas, NaN with a reason when none scores."""
+        units = response_units(responses)
+        items = row_items(responses)
+        flat_items: list[str] = []
+        flat_texts: list[str] = []
+        where: list[tuple[int, int]] = []
+        problems: list[list[str | None]] = []
+        for r, (item, texts) in enumerate(zip(items, units)):
+            row_problems: list[str | None] = []
+            for j, t in enumerate(texts):
+                p = "no item (object or scenario) to compare with" if item is None else text_problem(t)
+                row_problems.append(p)
+                if p is None:
+                    flat_items.append(item)  # type: ignore[arg-type]
+                    flat_texts.append(str(t).strip())
+                    where.append((r, j))
+            problems.append(row_problems)
+        vals, dets = self._distances(flat_items, flat_texts) if flat_texts else ([], [])
+        per: list[list[float]] = [[math.nan] * len(u) for u in units]
+        per_det: list[list[dict[str, Any]]] = [[{} for _ in u] for u in units]
+        for (r, j), v, d in zip(where, vals, dets):
+            per[r][j] = v
+            per_det[r][j] = d
+            if math.isnan(v):
+                problems[r][j] = d.get("reason", "no distance")
+        values: list[float] = []
+        details: list[dict[str, Any]] = []
+        for r in range(len(units)):
+            ok = [v for v in per[r] if not math.isnan(v)]
+            det: dict[str, Any] = {"item": items[r], "n_ideas": len(units[r]), "n_scored": len(ok)}
+            if len(units[r]) == 1:
+                det.update({k: v for k, v in per_det[r][0].items() if k != "reason"})
+            else:
+                det["per_idea"] = [None if math.isnan(v) else round(v, 6) for v in per[r]]
+                if ok:
+                    det["max"] = max(ok)
+            if ok:
+                values.append(float(np.mean(ok)))
+            else:
+                values.append(math.nan)
+                det["reason"] = _first(problems[r]) or "nothing to score"
+            details.append(det)
+        return score_frame(responses, self.name, self.version, values, details)
+
+
+def _first(xs: Iterable[str | None]) -> str | None:
+    return next((x for x in xs if x), None)
+
+
+class SemDisMiniLM(_SemDisBase):
+    """SemDis with MiniLM sentence embeddings (cached)."""
+
+    name: ClassVar[str] = "semdis_minilm"
+    version: ClassVar[str] = "1"
+
+    def __init__(self, model: str = MINILM_NAME):
+        self.model = model
+
+    def _distances(self, items: list[str], texts: list[str]) -> tuple[list[float], list[dict[str, Any]]]:
+        d = minilm_distances(items, texts, self.model)
+        return [float(x) for x in d], [{"model": self.model} for _ in d]
+
+
+class SemDisGlove(_SemDisBase):
+    """SemDis with GloVe (or any word vectors), stop words removed, additive/multiplicative."""
+
+    name: ClassVar[str] = "semdis_glove"
+    version: ClassVar[str] = "1"
+
+    def __init__(self, vectors: str | None = None, composition: str = "multiplicative"):
+        if composition not in COMPOSITIONS:
+            raise BenchError(
+                f"unknown composition '{composition}'", where="semdis_glove", fix=f"use one of {', '.join(COMPOSITIONS)}"
+            )
+        self.vectors = vectors
+        self.composition = composition
+        self.wv = load_word_vectors(vectors)
+
+    def _distances(self, items: list[str], texts: list[str]) -> tuple[list[float], list[dict[str, Any]]]:
+        add, mult, reasons = glove_distances(items, texts, self.wv)
+        chosen = add if self.composition == "additive" else mult
+        dets: list[dict[str, Any]] = []
+        for a, m, why in zip(add, mult, reasons):
+            d: dict[str, Any] = {"vectors": self.wv.name, "composition": self.composition}
+            d["additive"] = None if math.isnan(a) else float(a)
+            d["multiplicative"] = None if math.isnan(m) else float(m)
+            if why and math.isnan(a if self.composition == "additive" else m):
+                d["reason"] = why
+            dets.append(d)
+        return [float(x) for x in chosen], dets
+
+
+__all__ = [
+    "COMPOSITIONS",
+    "SemDisGlove",
+    "SemDisMiniLM",
+    "compose",
+    "content_words",
+    "cosine_distance",
+    "glove_distances",
+    "minilm_distances",
+    "response_units",
+    "stop_words",
+    "text_problem",
+    "words",
+    "zipf",
+]
