@@ -39,14 +39,15 @@ def list_tasks(
         rows.setdefault(it.task_id, []).append(it)
     table = Table(title=f"suite '{s.name}': {len(s.items)} items, "
                         f"{sum(it.generation['n'] for it in s.items)} samples")
-    for col in ("task", "version", "family", "items", "samples", "max tokens (n x max)", "sampling"):
+    for col in ("task", "version", "items", "n", "max_tokens", "T", "samples", "tokens <="):
         table.add_column(col, overflow="fold")
     for task_id, items in rows.items():
         first = items[0]
         samples = sum(it.generation["n"] for it in items)
         budget = sum(it.generation["n"] * it.generation["max_tokens"] for it in items)
-        table.add_row(task_id, first.task_version, first.family, f"{len(items)}/{len(tasks[task_id].items)}",
-                      str(samples), f"{budget:,}", _gen(first.generation))
+        g = first.generation
+        table.add_row(task_id, first.task_version, f"{len(items)}/{len(tasks[task_id].items)}", str(g["n"]),
+                      str(g["max_tokens"]), str(g["temperature"]), str(samples), f"{budget:,}")
     console.print(table)
     bound = f" (documented bound {s.budget_tokens:,})" if s.budget_tokens else ""
     console.print(f"generated tokens at most {s.token_budget():,}{bound}")

@@ -128,8 +128,7 @@ def make_item(task: Task, item_id: str, fields: dict[str, Any]) -> TaskItem:
     )
 
 
-def load_task_file(path: Path) -> list[Task]:
-    """Validate one family file and return its tasks."""
+def _load_file(path: Path) -> tuple[list[Task], yaml.Node | None]:
     where = display_path(path)
     data, node = read_yaml(path)
     if not isinstance(data, dict):
@@ -140,7 +139,12 @@ def load_task_file(path: Path) -> list[Task]:
         raise validation_error(where, exc, node) from None
     for t, spec in enumerate(parsed.tasks):
         _check_task(spec, t, where, node)
-    return [build_task(spec, where) for spec in parsed.tasks]
+    return [build_task(spec, where) for spec in parsed.tasks], node
+
+
+def load_task_file(path: Path) -> list[Task]:
+    """Validate one family file and return its tasks."""
+    return _load_file(Path(path))[0]
 
 
 def _signature(directory: Path) -> tuple:
@@ -156,9 +160,11 @@ def load_all_tasks(directory: Path | None = None) -> dict[str, Task]:
         return _CACHE[sig]
     tasks: dict[str, Task] = {}
     for path in task_files(d):
-        for t, task in enumerate(load_task_file(path)):
+        file_tasks, node = _load_file(path)
+        for t, task in enumerate(file_tasks):
             if task.task_id in tasks:
-                raise BenchError(f"tasks[{t}].id: duplicate task id '{task.task_id}' (also in {tasks[task.task_id].path})",
+                raise BenchError(f"tasks[{t}].id (line {line_of(node, ('tasks', t, 'id'))}): duplicate task id "
+                                 f"'{task.task_id}' (also in {tasks[task.task_id].path})",
                                  where=display_path(path), fix="task ids must be unique across all task files")
             tasks[task.task_id] = task
     # a stable, readable order: by family (divergent first), then file order

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
-_BULLET = re.compile(r"^\s*(?:[-*•·+–—>]|\(?\d{1,3}[.):\]]|\(?[a-zA-Z][.)](?=\s)|#{1,6}|\[\d{1,3}\])\s*")
+_BULLET = re.compile(
+    r"^\s*(?:[-•·+–—>]\s*|\*\s+|\(?\d{1,3}[.):\]](?!\d)\s*|\(?[a-zA-Z][.)]\s+|#{1,6}\s*|\[\d{1,3}\]\s*)"
+)
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·+–—]|\(?\d{1,3}[.):\]])\s")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")

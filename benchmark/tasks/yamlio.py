@@ -61,8 +61,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise BenchError(f"YAML syntax error at {at}{problem}", where=where,
-                         fix="fix the YAML (indentation, quotes, colons)") from None
+        fix = ("keep one of them" if problem.startswith("duplicate key")
+               else "fix the YAML (indentation, quotes, colons)")
+        raise BenchError(f"YAML syntax error at {at}{problem}", where=where, fix=fix) from None
     except yaml.YAMLError as exc:
         raise BenchError(f"YAML error: {exc}", where=where) from None
     finally:

@@ -1,0 +1,38 @@
+"""`creativity-bench tasks list|show` output on the shipped suite."""
+
+from __future__ import annotations
+
+from benchmark.cli import main
+
+
+def run(capsys, *argv: str) -> str:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def test_list_shows_every_task_with_version_and_format(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run(capsys, "tasks", "list")
+    assert "15 tasks" in out
+    for needle in ("aut", "consequences", "style_imitation", "product_pitch", "ideas", "words", "text",
+                   "judge_originality", "1.0"):
+        assert needle in out
+
+
+def test_list_suite_prints_counts_and_token_bound(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run(capsys, "tasks", "list", "--suite", "smoke")
+    assert "suite 'smoke': 6 items, 6 samples" in out
+    assert "2/22" in out  # two of the AUT objects
+    assert "generated tokens at most 336" in out
+
+
+def test_show_renders_prompts_and_dimensions(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run(capsys, "tasks", "show", "aut", "--items", "2")
+    assert "aut v1.0 (divergent)" in out
+    assert "List creative and unusual uses for a brick." in out
+    assert "uses for a box." in out and "uses for a knife." not in out
+    assert "originality (1-5)" in out and "time limit (humans): 180 s" in out
