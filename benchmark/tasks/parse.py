@@ -20,6 +20,8 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _INLINE_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+")
 _CODE_FENCE = re.compile(r"^\s*```")
 _WORD_SPLIT = re.compile(r"\s*[,;/|]\s*")
+_ANSWER_IS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|solution)(?:\s+word)?\s*(?:is\b|:|=)\s*", re.I)
+_PAREN = re.compile(r"\s*\([^()]*\)")
 _EDGE_PUNCT = " \t\"'`“”‘’.,;:!?()[]{}"
 
 
@@ -72,7 +74,6 @@ def parse_ideas(text: str) -> list[str]:
 
 def _clean_word(word: str) -> str:
     word = _clean_line(word)
-    word = re.sub(r"\s*\(.*?\)\s*", " ", word)  # "bank (river)" -> "bank"
     for sep in (" - ", " – ", " — ", ": "):  # "cat - a small animal" -> "cat"
         if sep in word:
             word = word.split(sep, 1)[0]
@@ -81,11 +82,12 @@ def _clean_word(word: str) -> str:
 
 def parse_words(text: str) -> list[str]:
     lines = _drop_preamble(_lines(text))
-    cleaned = [_clean_line(ln) for ln in lines]
+    # asides in brackets are not answers: "fly (firefly, dragonfly)" -> "fly"
+    cleaned = [_PAREN.sub(" ", _clean_line(ln)).strip() for ln in lines]
     cleaned = [c for c in cleaned if c]
     words: list[str] = []
     if len(cleaned) == 1:
-        line = cleaned[0]
+        line = _ANSWER_IS.sub("", cleaned[0])  # "The answer is cheese." -> "cheese."
         if ":" in line and not _WORD_SPLIT.search(line.split(":", 1)[0]):
             line = line.split(":", 1)[1]  # "Answer: cheese" -> "cheese"
         pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else line.split()

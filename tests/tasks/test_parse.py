@@ -47,6 +47,8 @@ def test_a_numbered_first_line_ending_in_colon_is_not_a_preamble():
         ("**cheese**.", ["cheese"]),
         ("cat dog tree", ["cat", "dog", "tree"]),
         ("cat; dog / tree", ["cat", "dog", "tree"]),
+        ('The answer is "fly" (firefly, dragonfly, butterfly).', ["fly"]),
+        ("The solution word is: light", ["light"]),
     ],
 )
 def test_words(text, expected):
