@@ -72,6 +72,10 @@ def _check_task(spec: TaskSpec, t: int, where: str, node: yaml.Node | None) -> N
             raise fail(("items", i, "id"), f"duplicate item id '{item.id}' (first at items[{first[item.id]}])",
                        "item ids must be unique within a task")
         first[item.id] = i
+        clash = sorted(set(item.fields()) & rnd.BUILTIN_NAMES)
+        if clash:
+            raise fail(("items", i, clash[0]), f"'{clash[0]}' is a reserved name (set by the loader)",
+                       "rename the field")
     allowed = set(KNOWN_SCORERS) | _registered_scorers()
     for s, name in enumerate(spec.scorers):
         if name not in allowed:
@@ -157,7 +161,7 @@ def load_all_tasks(directory: Path | None = None) -> dict[str, Task]:
     d = Path(directory) if directory is not None else paths.tasks_dir()
     sig = _signature(d)
     if sig in _CACHE:
-        return _CACHE[sig]
+        return dict(_CACHE[sig])  # a copy: callers may filter it without touching the cache
     tasks: dict[str, Task] = {}
     for path in task_files(d):
         file_tasks, node = _load_file(path)
@@ -172,7 +176,7 @@ def load_all_tasks(directory: Path | None = None) -> dict[str, Task]:
     tasks = dict(sorted(tasks.items(), key=lambda kv: order[kv[1].family]))
     _CACHE.clear()
     _CACHE[sig] = tasks
-    return tasks
+    return dict(tasks)
 
 
 def load_task(task_id: str, directory: Path | None = None) -> Task:

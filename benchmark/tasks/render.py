@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+from jinja2.sandbox import SandboxedEnvironment
 
 # names every template may use besides the item's own fields
 BUILTIN_NAMES = frozenset({"item_id", "task_id"})
@@ -29,7 +30,8 @@ def with_article(noun: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    # sandboxed: task files are data that may come from someone else's repository
+    env = SandboxedEnvironment(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,

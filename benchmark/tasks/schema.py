@@ -21,7 +21,6 @@ KNOWN_SCORERS = (
     "originality", "dat", "rat", "judge_originality", "judge_writing", "diversity",
 )
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-RESERVED_ITEM_KEYS = ("id",)
 
 
 def _slug(value: str, what: str) -> str:
@@ -143,9 +142,7 @@ class TaskSpec(Strict):
 
 
 class TaskFile(Strict):
-    """A family file: ``tasks: [ ... ]`` (other top-level keys are YAML anchors' homes)."""
-
-    model_config = ConfigDict(extra="forbid")
+    """A family file: ``tasks: [ ... ]`` plus an optional ``definitions`` block."""
 
     tasks: list[TaskSpec] = Field(min_length=1)
     # a place for YAML anchors (&originality ...) shared by the tasks of a file

@@ -125,3 +125,15 @@ def test_installed_command_exits_2_with_one_line(tasks_copy, edit):
 def test_missing_tasks_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CREATIVITY_BENCH_TASKS", str(tmp_path / "nowhere"))
     assert "tasks folder not found" in cli_error(capsys, "tasks", "list")
+
+
+def test_reserved_field_name(tasks_copy, edit, capsys):
+    edit(tasks_copy / "divergent.yaml", "{id: fork, object: fork}", "{id: fork, object: fork, item_id: x}")
+    err = cli_error(capsys, "tasks", "list")
+    assert "tasks[0].items[7].item_id" in err and "reserved" in err
+
+
+def test_templates_are_sandboxed(tasks_copy, edit, capsys):
+    edit(tasks_copy / "style.yaml", "about {{ topic }}", "about {{ topic.__class__.__mro__ }}")
+    err = cli_error(capsys, "tasks", "show", "style_imitation")
+    assert "style_imitation" in err and "cannot render" in err
