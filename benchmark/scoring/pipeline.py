@@ -1,0 +1,143 @@
+"""``score_responses``: prepare a response table, run scorers where they apply, add norms.
+
+Why a pipeline and not just scorers: a run mixes tasks (an AUT list, a DAT word list, a
+story), so each scorer is run only on the rows it means something for - the task's own
+scorer list, or the scorer's kind of answer (``APPLIES``) - instead of producing a NaN
+for every story scored by ``dat``. Unscorable texts still get NaN with a reason for every
+scorer that applies, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from benchmark.errors import BenchError
+from benchmark.records import SCORE_COLUMNS
+from benchmark.scoring.base import get_scorer, scorers
+from benchmark.scoring.prepare import is_missing, prepare_responses
+
+IDEA_SCORERS = ("fluency", "elaboration", "flexibility", "duplicates", "judge_originality")
+STIMULUS_SCORERS = ("semdis_minilm", "semdis_glove", "originality")
+
+Rule = Callable[[dict[str, Any]], bool]
+
+
+def _unknown(r: dict[str, Any]) -> bool:
+    return r["family"] is None
+
+
+APPLIES: dict[str, Rule] = {
+    **{n: (lambda r: r["answer_format"] == "ideas" or _unknown(r)) for n in IDEA_SCORERS},
+    **{n: (lambda r: r["family"] == "divergent" and r["answer_format"] == "ideas" or _unknown(r)) for n in STIMULUS_SCORERS},
+    "dat": lambda r: r["task_id"] == "dat" or r["answer_format"] == "words" and r["family"] == "divergent",
+    "rat": lambda r: r["task_id"] == "rat" or (r["solution"] is not None and str(r["solution"]).strip() != ""),
+    "judge_writing": lambda r: r["family"] in ("writing", "style", "domain") or (_unknown(r) and r["answer_format"] is None),
+    "diversity": lambda r: True,
+}
+
+
+def applies(name: str, row: dict[str, Any]) -> bool:
+    """Does scorer ``name`` mean something for this response's task?"""
+    listed = row.get("task_scorers")
+    if isinstance(listed, (tuple, list)) and name in listed:
+        return True
+    rule = APPLIES.get(name)
+    return True if rule is None else bool(rule(row))
+
+
+def parse_scorer_names(names: "str | Iterable[str] | None") -> list[str] | None:
+    """``"fluency,dat"`` or a list -> checked names (did-you-mean on a typo)."""
+    if names is None:
+        return None
+    items = [n.strip() for n in (names.split(",") if isinstance(names, str) else names) if n and n.strip()]
+    if not items:
+        raise BenchError("no scorer named", fix=f"choose from: {', '.join(scorers.names())}")
+    for n in items:
+        if n not in scorers:
+            scorers.get(n)  # raises the did-you-mean BenchError
+    return list(dict.fromkeys(items))
+
+
+def score_responses(
+    responses: pd.DataFrame,
+    scorer_names: "str | Iterable[str] | None" = None,
+    *,
+    attach_norms: bool = True,
+    where: str = "responses",
+    progress: bool = True,
+    **options: Any,
+) -> pd.DataFrame:
+    """Score every response with every applicable scorer; add human percentiles.
+
+    ``scorer_names`` None runs each task's own scorer list. ``options`` maps a scorer name
+    to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``.
+    Returns ``SCORE_COLUMNS`` + ``human_percentile`` + ``norm_id``.
+    """
+    names = parse_scorer_names(scorer_names)
+    unknown_opts = [k for k in options if k not in scorers]
+    if unknown_opts:
+        scorers.get(unknown_opts[0])
+    df = prepare_responses(responses, where)
+    if df.empty:
+        raise BenchError("no responses to score", where=where, fix="the table has a header but no rows")
+    ctx = df[["task_id", "family", "answer_format", "solution", "task_scorers"]].to_dict("records")
+    if names is None:
+        wanted: list[str] = []
+        for r in ctx:
+            listed = r["task_scorers"] or ("fluency", "elaboration")
+            wanted.extend(n for n in listed if n in scorers)
+        names = list(dict.fromkeys(wanted))
+    flags = [_text_flags(t) if p is None else {} for t, p in zip(df["text"], df["problem"])]
+    parts: list[pd.DataFrame] = []
+    from tqdm.auto import tqdm
+
+    for name in tqdm(names, desc="scorers", disable=not progress or len(names) < 2, leave=False):
+        mask = [applies(name, r) for r in ctx]
+        if not any(mask):
+            continue
+        scorer = get_scorer(name, **dict(options.get(name) or {}))
+        rows = df[mask].reset_index(drop=True)
+        out = scorer.score(rows)
+        if len(out) != len(rows):
+            raise BenchError(f"scorer '{name}' returned {len(out)} rows for {len(rows)} responses")
+        row_flags = [f for f, m in zip(flags, mask) if m]
+        if any(row_flags):
+            out["details"] = [_merge(d, f) for d, f in zip(out["details"], row_flags)]
+        parts.append(out[SCORE_COLUMNS])
+    scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
+    if attach_norms:
+        from benchmark.scoring.norms import attach_percentiles
+
+        scores = attach_percentiles(scores)
+    return scores
+
+
+def _merge(details: str, flags: dict[str, Any]) -> str:
+    if not flags:
+        return details
+    d = json.loads(details) if isinstance(details, str) and details else {}
+    d.update(flags)
+    return json.dumps(d, sort_keys=True)
+
+
+def _text_flags(text: Any) -> dict[str, Any]:
+    """Flag text that is mostly not English words (garbage or another language).
+
+    The scorers here are built on English embeddings and norms; such a response is still
+    scored, but the flag lets a reader see why its score may mean little.
+    """
+    if is_missing(text):
+        return {}
+    from wordfreq import tokenize, zipf_frequency
+
+    tokens = [t for t in tokenize(str(text), "en") if any(c.isalpha() for c in t)][:200]
+    if len(tokens) < 2:
+        return {}
+    known = sum(zipf_frequency(t, "en") >= 1.5 for t in tokens) / len(tokens)
+    return {"flag_not_english": round(1.0 - known, 3)} if known < 0.5 else {}
+
+
+__all__ = ["APPLIES", "applies", "parse_scorer_names", "score_responses"]
