@@ -1,9 +1,51 @@
-"""`creativity-bench rate` (to be filled by its stage)."""
+"""`creativity-bench rate [--db URL] [--study ID] [--port N]`: start the rater app.
+
+The settings reach the app through the environment (CREATIVITY_BENCH_DB,
+CREATIVITY_BENCH_STUDY), so several servers behind one load balancer can share one
+PostgreSQL store by starting each with the same ``--db``.
+"""
 
 from __future__ import annotations
+
+from typing import Optional
 
 import typer
 
 
+def streamlit_command(port: int, address: str = "0.0.0.0") -> list[str]:
+    """The `streamlit run` line for raters/app.py (no sidebar page list, no telemetry)."""
+    import sys
+    from pathlib import Path
+
+    import raters
+
+    app = Path(raters.__file__).parent / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.showSidebarNavigation", "false", "--server.fileWatcherType", "none"]
+
+
 def register(app: typer.Typer) -> None:
-    """Add this command to the top-level app."""
+    """Add `rate` to the top-level app."""
+
+    @app.command("rate")
+    def rate(
+        db: Optional[str] = typer.Option(None, "--db", help="Ratings store URL (default results/ratings.db)."),
+        study: Optional[str] = typer.Option(None, "--study", help="Study raters land in (default: the only open one)."),
+        port: int = typer.Option(8501, "--port"),
+        address: str = typer.Option("0.0.0.0", "--address"),
+    ) -> None:
+        """Start the Streamlit rating app."""
+        import os
+        import subprocess
+
+        from benchmark.studies import open_store
+
+        store = open_store(db)  # fails here, in one line, if the store is unreachable
+        if study:
+            store.get_study(study)
+        env = dict(os.environ, CREATIVITY_BENCH_DB=store.url)
+        if study:
+            env["CREATIVITY_BENCH_STUDY"] = study
+        typer.echo(f"rater app on http://{address}:{port}/  (admin: /?page=admin)")
+        raise typer.Exit(subprocess.call(streamlit_command(port, address), env=env))

@@ -373,6 +373,9 @@ class Store:
             ).group_by(Assignment.kind)
         ).all())
         position = sum(counts.values())
+        cap = cfg.get("items_per_rater")
+        if cap and counts.get("item", 0) >= int(cap):
+            return None
         seen = exists().where(
             Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == Slot.item_id
         )

@@ -1,1 +1,1 @@
-"""Rater pages."""
+"""One module per screen of the rater app; each exposes ``render(...)``."""

@@ -1,0 +1,90 @@
+"""Who is rating what: the study, the store and the rater, worked out on every rerun.
+
+Raters arrive by link. ``PROLIFIC_PID``, ``STUDY_ID`` and ``SESSION_ID`` are read from the
+query string and stored with the rater; without a panel id a random id is put into the
+URL (``?rid=``) so a reload resumes. The rater's stage lives in the store, so a reload or
+another device picks up where the rater left off.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import streamlit as st
+
+from benchmark.errors import BenchError
+from benchmark.studies.store import Store, open_store
+
+STAGES = ("consent", "instructions", "practice", "rating", "respond", "done", "declined", "screened")
+
+
+@dataclass
+class Ctx:
+    """What every page needs; pages never touch query parameters or the environment."""
+
+    store: Store
+    study_id: str
+    study: dict
+    rater_id: str
+    rater: dict
+
+    @property
+    def config(self) -> dict:
+        return self.study["config"]
+
+    @property
+    def mode(self) -> str:
+        return self.study["mode"]
+
+    def advance(self, stage: str) -> None:
+        """Move the rater to ``stage`` (stored) and redraw."""
+        self.store.set_stage(self.study_id, self.rater_id, stage)
+        self.rater["stage"] = stage
+        st.rerun()
+
+
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return str(value) if value else None
+
+
+def get_store() -> Store:
+    return open_store(os.environ.get("CREATIVITY_BENCH_DB") or None)
+
+
+def pick_study(store: Store) -> str | None:
+    """``?study=`` beats ``CREATIVITY_BENCH_STUDY``; otherwise the only open study, if one."""
+    wanted = _param("study") or os.environ.get("CREATIVITY_BENCH_STUDY")
+    if wanted:
+        return wanted
+    open_ids = [s["study_id"] for s in store.list_studies() if s["status"] == "open"]
+    return open_ids[0] if len(open_ids) == 1 else None
+
+
+def rater_identity() -> tuple[str, dict]:
+    """The rater id and the panel ids from the link (kept in session state as well)."""
+    panel = {
+        "prolific_pid": _param("PROLIFIC_PID"),
+        "panel_study_id": _param("STUDY_ID"),
+        "session_id": _param("SESSION_ID"),
+    }
+    rid = panel["prolific_pid"] or _param("rid") or st.session_state.get("rater_id")
+    if not rid:
+        rid = uuid.uuid4().hex[:16]
+        st.query_params["rid"] = rid
+    st.session_state["rater_id"] = rid
+    st.session_state.setdefault("panel", panel)
+    return rid, panel
+
+
+def load(store: Store, study_id: str) -> Ctx:
+    try:
+        study = store.get_study(study_id)
+    except BenchError:
+        st.error("This study link is not valid. Please check the link you were given.")
+        st.stop()
+    rid, panel = rater_identity()
+    rater = store.enter(study_id, rid, **panel)
+    return Ctx(store=store, study_id=study_id, study=study, rater_id=rid, rater=rater)
