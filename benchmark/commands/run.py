@@ -6,6 +6,7 @@ retry them); 2 bad input (unknown model, missing file, bad -M), one line on stde
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -46,7 +47,13 @@ def register(app: typer.Typer) -> None:
             backend, items, out, seed=seed, n=n, limit=limit, temperature=temperature, max_tokens=max_tokens,
             retry=RetryPolicy(max_attempts=retries), cache_dir=cache, use_cache=not no_cache, progress=not quiet,
         )
-        summary = runner.run(close_model=True)
+        try:
+            summary = runner.run(close_model=True)
+        except KeyboardInterrupt:
+            # SystemExit, not typer.Exit: typer returns (not raises) Exit codes when
+            # standalone_mode=False, and the exit status must reach the shell.
+            print("interrupted: finished work is saved; run the same command again to resume", file=sys.stderr)
+            raise SystemExit(130) from None
         typer.echo(
             f"{summary.run_id}: {summary.items} items, {summary.units} responses "
             f"({summary.skipped} already done, {summary.generated} now, {summary.cached} from cache); "
@@ -56,4 +63,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  error: {example}")
         typer.echo(f"{summary.line()}\nfiles: {summary.responses_path} and {summary.run_dir / 'manifest.json'}")
         if summary.errors:
-            raise typer.Exit(1)
+            raise SystemExit(1)
