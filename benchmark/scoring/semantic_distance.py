@@ -66,11 +66,45 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in sw and not w.isdigit()]
 
 
-def text_problem(text: Any) -> str | None:
-    """Why a response cannot be scored (empty, no words, not English), or None when it can.
+_OTHER_LANGS = ("fr", "de", "es", "it", "pt", "nl")
+_VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 
-    Lenient on purpose: human responses have typos, so text is rejected as not English
-    only when fewer than a third of its words are English words.
+
+@lru_cache(maxsize=1)
+def _other_freqs() -> dict[str, dict[str, float]]:
+    import wordfreq
+
+    return {lang: wordfreq.get_frequency_dict(lang, wordlist="small") for lang in _OTHER_LANGS}
+
+
+def _zipf_in(freqs: dict[str, float], word: str) -> float:
+    f = freqs.get(word, 0.0)
+    return math.log10(f * 1e9) if f > 0 else 0.0
+
+
+def _is_english_word(w: str) -> bool:
+    """Known to wordfreq, or a compound of two common words ("doorstopper", "stepstool")."""
+    if zipf(w) >= 1.0:
+        return True
+    return any(zipf(w[:i]) >= 3.0 and zipf(w[i:]) >= 3.0 for i in range(2, len(w) - 1))
+
+
+def _is_gibberish(w: str) -> bool:
+    """Keyboard mash rather than a typo: no vowel, 5+ consonants in a row, or a 4-fold letter."""
+    if not any(c in _VOWELS for c in w):
+        return True
+    if re.search(r"(.)\1\1\1", w):
+        return True
+    return re.search(r"[^aeiouyàáâäèéêëìíîïòóôöùúûü'\-]{5,}", w) is not None
+
+
+@lru_cache(maxsize=262_144)
+def text_problem(text: Any) -> str | None:
+    """Why a response cannot be scored (empty, no words, garbage, not English), or None.
+
+    Lenient on purpose: human responses have typos and loan words, so text is rejected
+    as garbage only when most words are unknown *and* look like keyboard mash, and as not
+    English only when it has 3+ words that are far more frequent in another language.
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return "empty response"
@@ -84,9 +118,18 @@ def text_problem(text: Any) -> str | None:
     if latin / len(letters) < 0.5:
         return "not English text (mostly non-Latin script)"
     toks = [w for w in words(s) if not w.isdigit()]
-    known = sum(1 for w in toks if zipf(w) > 0)
-    if toks and known / len(toks) < 1 / 3:
-        return f"not English or garbage text ({known} of {len(toks)} words are English words)"
+    if not toks:
+        return "no words (only digits or punctuation)"
+    unknown = [w for w in toks if not _is_english_word(w)]
+    if len(unknown) / len(toks) > 2 / 3 and sum(map(_is_gibberish, unknown)) * 2 >= len(toks):
+        return f"garbage text ({len(toks) - len(unknown)} of {len(toks)} words are English words)"
+    if len(toks) >= 3 and len(s.split()) >= 3:  # "cul-de-sac" is one English word
+        en = sum(zipf(w) for w in toks) / len(toks)
+        other = {lang: sum(_zipf_in(f, w) for w in toks) / len(toks) for lang, f in _other_freqs().items()}
+        lang, best = max(other.items(), key=lambda kv: kv[1])
+        common_en = sum(1 for w in toks if zipf(w) >= 3.0) / len(toks)
+        if best > en + 1.5 and common_en < 0.5:
+            return f"not English text (reads as '{lang}')"
     return None
 
 
