@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,7 @@ class Distribution:
     mean: float
     sd: float
     quantiles: tuple[float, ...]
+    kind: str = "quantiles"
 
     @classmethod
     def from_values(cls, values: Iterable[float]) -> "Distribution":
@@ -57,13 +59,18 @@ class Distribution:
         q = np.where(GRID / 100.0 < 1.0 - p, 0.0, 1.0)
         q[-1] = 1.0 if p > 0 else 0.0
         q[0] = 0.0 if p < 1 else 1.0
-        return cls(int(n), float(p), float(math.sqrt(p * (1 - p))), tuple(float(x) for x in q))
+        return cls(int(n), float(p), float(math.sqrt(p * (1 - p))), tuple(float(x) for x in q), "bernoulli")
 
     def to_json(self) -> dict[str, Any]:
-        return {"n": self.n, "mean": round(self.mean, 6), "sd": round(self.sd, 6), "quantiles": list(self.quantiles)}
+        out: dict[str, Any] = {"n": self.n, "mean": round(self.mean, 6), "sd": round(self.sd, 6)}
+        if self.kind == "bernoulli":  # the quantiles follow from the solve rate
+            return {**out, "kind": "bernoulli"}
+        return {**out, "quantiles": list(self.quantiles)}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Distribution":
+        if d.get("kind") == "bernoulli":
+            return cls.bernoulli(float(d["mean"]), int(d["n"]))
         q = d["quantiles"]
         if len(q) != len(GRID):
             raise ValueError(f"expected {len(GRID)} quantiles, got {len(q)}")
@@ -133,7 +140,10 @@ def write_norm_file(path: str | Path, name: str, provenance: dict[str, Any], ent
         "provenance": provenance, "grid": GRID.tolist(),
         "entries": [e.to_json() for e in entries],
     }
-    return write_text_atomic(path, json.dumps(doc, indent=1, sort_keys=False) + "\n")
+    text = json.dumps(doc, indent=1, sort_keys=False)
+    # number lists (grid, quantiles) on one line each: the file stays readable in a diff
+    text = re.sub(r"\[\s+([-+0-9.eE,\s]+?)\s+\]", lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
+    return write_text_atomic(path, text + "\n")
 
 
 class NormIndex:

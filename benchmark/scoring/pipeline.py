@@ -10,6 +10,7 @@ scorer that applies, so nothing is silently dropped.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -21,6 +22,9 @@ from benchmark.scoring.prepare import is_missing, prepare_responses
 
 IDEA_SCORERS = ("fluency", "elaboration", "flexibility", "duplicates", "judge_originality")
 STIMULUS_SCORERS = ("semdis_minilm", "semdis_glove", "originality")
+
+# Slow (an LLM call per idea): run only when named, never by default.
+ASK_FIRST = ("judge_originality", "judge_writing")
 
 Rule = Callable[[dict[str, Any]], bool]
 
@@ -72,7 +76,7 @@ def score_responses(
 ) -> pd.DataFrame:
     """Score every response with every applicable scorer; add human percentiles.
 
-    ``scorer_names`` None runs each task's own scorer list. ``options`` maps a scorer name
+    ``scorer_names`` None runs each task's own scorer list except the LLM judges. ``options`` maps a scorer name
     to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``.
     Returns ``SCORE_COLUMNS`` + ``human_percentile`` + ``norm_id``.
     """
@@ -88,7 +92,7 @@ def score_responses(
         wanted: list[str] = []
         for r in ctx:
             listed = r["task_scorers"] or ("fluency", "elaboration")
-            wanted.extend(n for n in listed if n in scorers)
+            wanted.extend(n for n in listed if n in scorers and n not in ASK_FIRST)
         names = list(dict.fromkeys(wanted))
     flags = [_text_flags(t) if p is None else {} for t, p in zip(df["text"], df["problem"])]
     parts: list[pd.DataFrame] = []
@@ -98,9 +102,10 @@ def score_responses(
         mask = [applies(name, r) for r in ctx]
         if not any(mask):
             continue
-        scorer = get_scorer(name, **dict(options.get(name) or {}))
+        scorer = _make(name, dict(options.get(name) or {}))
         rows = df[mask].reset_index(drop=True)
         out = scorer.score(rows)
+        out["scorer_version"] = config_version(scorer, str(out["scorer_version"].iloc[0]) if len(out) else "")
         if len(out) != len(rows):
             raise BenchError(f"scorer '{name}' returned {len(out)} rows for {len(rows)} responses")
         row_flags = [f for f, m in zip(flags, mask) if m]
@@ -113,6 +118,41 @@ def score_responses(
 
         scores = attach_percentiles(scores)
     return scores
+
+
+def _make(name: str, opts: dict[str, Any]) -> Any:
+    """Instantiate a scorer; an option it does not take is one clear line."""
+    import inspect
+
+    cls = scorers.get(name)
+    try:
+        params = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        params = {}
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    unknown = [k for k in opts if k not in params and not takes_any]
+    if unknown:
+        from benchmark.registry import suggest
+
+        allowed = [k for k, p in params.items() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        raise BenchError(f"scorer '{name}' has no option '{unknown[0]}'",
+                         fix=suggest(unknown[0], allowed) if allowed else "it takes no options")
+    return get_scorer(name, **opts)
+
+
+def config_version(scorer: Any, version: str) -> str:
+    """The version plus any non-default vectors/params file the scorer was built with.
+
+    Norms apply only to the exact version, so a scorer run on other vectors (GloVe
+    840B) or refitted params must not borrow the norms of the shipped defaults.
+    """
+    for attr in ("vectors", "params", "dictionary"):
+        value = getattr(scorer, attr, None)
+        if isinstance(value, (str, Path)) and str(value):
+            tag = Path(str(value)).name
+            if tag not in version:
+                version = f"{version}+{attr}={tag}"
+    return version
 
 
 def _merge(details: str, flags: dict[str, Any]) -> str:

@@ -146,6 +146,10 @@ def normalise_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFr
     out["task_id"] = out["task_id"].astype(str).str.strip()
     if "item_id" not in out.columns:
         bad_item = out["item"].map(is_missing)
+        # a one-item task (DAT) needs no stimulus: its only item is meant
+        single = {t: _single_item(t) for t in out.loc[bad_item, "task_id"].unique()}
+        out.loc[bad_item, "item"] = [single[t] if single[t] is not None else None for t in out.loc[bad_item, "task_id"]]
+        bad_item = out["item"].map(is_missing)
         if bad_item.any():
             rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad_item.to_numpy())[:5])
             raise BenchError(f"item is empty on row(s) {rows}", where=where, fix="fill item on every row")
@@ -169,6 +173,13 @@ def normalise_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFr
             fix="each (task_id, task_version, item_id, source, sample_idx) must be unique",
         )
     return out
+
+
+def _single_item(task_id: str) -> str | None:
+    found = _task_lookup(str(task_id))
+    if found is None or len(found[0].items) != 1:
+        return None
+    return found[0].items[0].item_id
 
 
 def _suite_version(task_id: str) -> str:
@@ -225,6 +236,13 @@ def _solution_text(fields: dict[str, Any]) -> str | None:
 def prepare_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFrame:
     """Normalise keys, attach task fields and add ``problem`` (None or why unscorable)."""
     out = attach_task_fields(normalise_responses(df, where))
+    # list answers get their parsed ideas once, so every scorer sees the same list
+    if "ideas" not in out.columns:
+        out["ideas"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    out["ideas"] = [
+        ideas_of(t) if fmt == "ideas" and not isinstance(i, (list, tuple, np.ndarray)) and isinstance(t, str) else i
+        for t, i, fmt in zip(out["text"], out["ideas"], out["answer_format"])
+    ]
     errors = out["error"] if "error" in out.columns else [None] * len(out)
     out["problem"] = [text_problem(t, e) for t, e in zip(out["text"], errors)]
     return out

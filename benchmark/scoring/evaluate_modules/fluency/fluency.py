@@ -1,0 +1,38 @@
+"""Fluency: number of valid ideas in a list answer (empty, too short and repeated ideas do not count).
+
+An ``evaluate`` wrapper around the creativity-bench scorer ``fluency``; load it with
+``evaluate.load("benchmark/scoring/evaluate_modules/fluency")``. One import per line:
+``evaluate`` reads these lines to check the module's dependencies.
+"""
+
+import datasets
+import evaluate
+
+from benchmark.scoring.evaluate_bridge import compute
+
+_DESCRIPTION = "number of valid ideas in a list answer (empty, too short and repeated ideas do not count)"
+_CITATION = "creativity-bench (scorer fluency)"
+_KWARGS = """
+Args:
+    predictions: list of response texts (ideas one per line for list answers).
+    references: the stimulus, e.g. the AUT object, one per prediction.
+    task_id: the task the responses answer (default "aut").
+    Further keyword arguments are options of the scorer.
+Returns:
+    fluency: mean over scored responses; scores: per-response values (NaN when unscorable);
+    n_scored; reasons: why a response has no score; scorer_version.
+"""
+
+
+@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS)
+class Fluency(evaluate.Metric):
+    def _info(self):
+        return evaluate.MetricInfo(
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS,
+            features=datasets.Features({"predictions": datasets.Value("string"), "references": datasets.Value("string")}),
+        )
+
+    def _compute(self, predictions, references, task_id="aut", **options):
+        return compute("fluency", predictions, references, task_id=task_id, **options)
