@@ -20,7 +20,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _INLINE_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+")
 _CODE_FENCE = re.compile(r"^\s*```")
 _WORD_SPLIT = re.compile(r"\s*[,;/|]\s*")
-_ANSWER_IS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|solution)(?:\s+word)?\s*(?:is\b|:|=)\s*", re.I)
+_ANSWER_IS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|solution)(?:\s+word)?\s*(?:is\b\s*:?|:|=)\s*", re.I)
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _EDGE_PUNCT = " \t\"'`“”‘’.,;:!?()[]{}"
 
@@ -84,19 +84,27 @@ def parse_words(text: str) -> list[str]:
     lines = _drop_preamble(_lines(text))
     # asides in brackets are not answers: "fly (firefly, dragonfly)" -> "fly"
     cleaned = [_PAREN.sub(" ", _clean_line(ln)).strip() for ln in lines]
-    cleaned = [c for c in cleaned if c]
-    words: list[str] = []
+    # in a word list a line ending in ':' is a heading ("The words are:"), never a word
+    cleaned = [c for c in cleaned if c and not c.endswith(":")]
     if len(cleaned) == 1:
-        line = _ANSWER_IS.sub("", cleaned[0])  # "The answer is cheese." -> "cheese."
-        if ":" in line and not _WORD_SPLIT.search(line.split(":", 1)[0]):
-            line = line.split(":", 1)[1]  # "Answer: cheese" -> "cheese"
-        pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else line.split()
-        words = [_clean_word(p) for p in pieces]
-    else:
-        for line in cleaned:
-            pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else [line]
-            words.extend(_clean_word(p) for p in pieces)
+        return [w for w in _one_line_words(cleaned[0]) if w]
+    words: list[str] = []
+    for line in cleaned:
+        pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else [line]
+        words.extend(_clean_word(p) for p in pieces)
     return [w for w in words if w]
+
+
+def _one_line_words(line: str) -> list[str]:
+    """Words from a one-line answer: a declared answer, or a comma/space separated list."""
+    declared = _ANSWER_IS.match(line)
+    if declared:  # "The answer is "air" and ..." -> the word right after "answer is"
+        rest = line[declared.end():].strip()
+        return [_clean_word(re.split(r"[\s,;]+", rest, maxsplit=1)[0])] if rest else []
+    if ":" in line and not _WORD_SPLIT.search(line.split(":", 1)[0]):
+        line = line.split(":", 1)[1]  # "My words: cat, dog" -> "cat, dog"
+    pieces = _WORD_SPLIT.split(line) if _WORD_SPLIT.search(line) else line.split()
+    return [_clean_word(p) for p in pieces]
 
 
 def parse_answer(text: str, answer_format: str) -> list[str] | None:

@@ -49,6 +49,8 @@ def test_a_numbered_first_line_ending_in_colon_is_not_a_preamble():
         ("cat; dog / tree", ["cat", "dog", "tree"]),
         ('The answer is "fly" (firefly, dragonfly, butterfly).', ["fly"]),
         ("The solution word is: light", ["light"]),
+        ('The answer is "air" and the three words are: air, pass,', ["air"]),
+        ('Here is a sentence:\n"The words are:\n- "rules"\n- "to"', ["rules", "to"]),
     ],
 )
 def test_words(text, expected):
