@@ -16,6 +16,7 @@ def _gen(gen: dict) -> str:
 @tasks_app.command("list")
 def list_tasks(
     suite: Optional[str] = typer.Option(None, "--suite", "-s", help="Only the tasks of this suite (smoke, core, full)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per task or suite item) for scripts."),
 ) -> None:
     """One row per task: id, version, family, items, answer format, scorers."""
     from rich.console import Console
@@ -24,6 +25,18 @@ def list_tasks(
     from benchmark.tasks import get_suite, load_all_tasks
 
     tasks = load_all_tasks()
+    if as_json:
+        import json
+
+        if suite is None:
+            rows = [{"task_id": t.task_id, "version": t.version, "family": t.family, "items": len(t.items),
+                     "answer_format": t.answer_format, "scorers": t.scorers, "generation": t.generation}
+                    for t in tasks.values()]
+        else:
+            rows = [{"task_id": it.task_id, "task_version": it.task_version, "item_id": it.item_id,
+                     "item": it.item, "generation": it.generation} for it in get_suite(suite).items]
+        typer.echo(json.dumps(rows, indent=1))
+        return
     console = Console()
     if suite is None:
         table = Table(title=f"{len(tasks)} tasks")

@@ -36,3 +36,14 @@ def test_show_renders_prompts_and_dimensions(capsys, monkeypatch):
     assert "List creative and unusual uses for a brick." in out
     assert "uses for a box." in out and "uses for a knife." not in out
     assert "originality (1-5)" in out and "time limit (humans): 180 s" in out
+
+
+def test_list_json_for_scripts(capsys):
+    import json
+
+    tasks = json.loads(run(capsys, "tasks", "list", "--json"))
+    assert {t["task_id"] for t in tasks} >= {"aut", "dat", "rat"}
+    aut = next(t for t in tasks if t["task_id"] == "aut")
+    assert aut["items"] >= 15 and aut["answer_format"] == "ideas"
+    smoke = json.loads(run(capsys, "tasks", "list", "--suite", "smoke", "--json"))
+    assert len(smoke) == 6 and all(r["generation"]["n"] == 1 for r in smoke)
