@@ -14,7 +14,7 @@ _THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
 _BULLET = re.compile(
     r"^\s*(?:[-•·+–—>]\s*|\*\s+|\(?\d{1,3}[.):\]](?!\d)\s*|\(?[a-zA-Z][.)]\s+|#{1,6}\s*|\[\d{1,3}\]\s*)"
 )
-_LIST_MARK = re.compile(r"^\s*(?:[-*•·+–—]|\(?\d{1,3}[.):\]])\s")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·+–—]\s|\(?\d{1,3}[.):\]](?!\d)|\[\d{1,3}\])")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _INLINE_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+")
@@ -51,24 +51,39 @@ def _split_inline(line: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def _lines(text: str) -> list[str]:
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """Non-empty lines, each with whether it carried a list marker (bullet or number)."""
     text = _THINK.sub("", text or "")
-    raw = [ln for ln in text.splitlines() if ln.strip() and not _CODE_FENCE.match(ln)]
-    out: list[str] = []
+    raw = [ln.strip() for ln in text.splitlines() if ln.strip() and not _CODE_FENCE.match(ln)]
+    out: list[tuple[str, bool]] = []
     for ln in raw:
-        out.extend(_split_inline(ln.strip()))
-    return [ln for ln in out if ln.strip()]
+        parts = _split_inline(ln)
+        if len(parts) > 1:
+            out.extend((p, True) for p in parts if p)
+        else:
+            out.append((ln, bool(_LIST_MARK.match(_BOLD.sub(r"\2", ln)))))
+    return out
 
 
-def _drop_preamble(lines: list[str]) -> list[str]:
-    """Drop a first line that introduces the list ("Here are 10 uses for a brick:")."""
-    if len(lines) > 1 and not _LIST_MARK.match(lines[0]) and _clean_line(lines[0]).rstrip().endswith(":"):
-        return lines[1:]
-    return lines
+def _list_body(lines: list[tuple[str, bool]]) -> list[str]:
+    """The list without what surrounds it.
+
+    When the answer is a marked list (two or more bulleted or numbered lines), unmarked
+    lines before the first and after the last marked line are chat around the list
+    ("Sure! Here are some ideas.", "I hope these help!"). Otherwise only a first line
+    ending in ':' is dropped ("Here are 10 uses for a brick:").
+    """
+    marked = [i for i, (_, m) in enumerate(lines) if m]
+    if len(marked) >= 2:
+        return [ln for ln, _ in lines[marked[0]: marked[-1] + 1]]
+    plain = [ln for ln, _ in lines]
+    if len(plain) > 1 and not lines[0][1] and _clean_line(plain[0]).rstrip().endswith(":"):
+        return plain[1:]
+    return plain
 
 
 def parse_ideas(text: str) -> list[str]:
-    items = [_clean_line(ln) for ln in _drop_preamble(_lines(text))]
+    items = [_clean_line(ln) for ln in _list_body(_lines(text))]
     return [it for it in items if it and it not in ("-", "*")]
 
 
@@ -81,7 +96,7 @@ def _clean_word(word: str) -> str:
 
 
 def parse_words(text: str) -> list[str]:
-    lines = _drop_preamble(_lines(text))
+    lines = _list_body(_lines(text))
     # asides in brackets are not answers: "fly (firefly, dragonfly)" -> "fly"
     cleaned = [_PAREN.sub(" ", _clean_line(ln)).strip() for ln in lines]
     # in a word list a line ending in ':' is a heading ("The words are:"), never a word

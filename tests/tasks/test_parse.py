@@ -21,6 +21,9 @@ from benchmark.tasks import parse_answer
         ("```\n- doorstop\n```", ["doorstop"]),
         ("- **1.** doorstop\n-   \n", ["doorstop"]),
         ("doorstop, but painted", ["doorstop, but painted"]),  # commas stay inside an idea
+        ("Sure! Here are some creative uses for a brick.\n1. Doorstop\n2. Bookend\n\nI hope these ideas help!",
+         ["Doorstop", "Bookend"]),
+        ("doorstop\npaperweight\nbookend", ["doorstop", "paperweight", "bookend"]),  # unmarked lists stay whole
         ("", []),
     ],
 )
@@ -43,6 +46,7 @@ def test_a_numbered_first_line_ending_in_colon_is_not_a_preamble():
         ("1. Cat\n2. Mountain (a big hill)\n3. **Justice**\n4. spoon - a utensil",
          ["Cat", "Mountain", "Justice", "spoon"]),
         ("Sure! Here are ten words:\ncat\ndog.", ["cat", "dog"]),
+        ("Sure, here you go.\n1. cat\n2. dog\nLet me know if you want more!", ["cat", "dog"]),
         ("Answer: cheese", ["cheese"]),
         ("**cheese**.", ["cheese"]),
         ("cat dog tree", ["cat", "dog", "tree"]),
