@@ -19,16 +19,16 @@ import contextlib
 import functools
 import os
 import random
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import and_, create_engine, delete, event, exists, func, insert, or_, select, text, update
+from sqlalchemy import BigInteger, and_, cast, create_engine, literal, delete, event, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from benchmark.errors import BenchError
 from benchmark.studies.models import (
@@ -64,6 +64,12 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _perm(col, mult: int, offset: int):
+    """A rater's own order of items: (ord * mult + offset) mod P, in 64-bit integers everywhere."""
+    big = BigInteger()
+    return (cast(col, big) * literal(mult, big) + literal(offset, big)) % literal(PERM_PRIME, big)
 
 
 def _now() -> float:
@@ -120,13 +126,15 @@ def make_engine(url: str) -> Engine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 60, "check_same_thread": False})
+        # Each operation checks a connection out and returns it. A small pool keeps one open:
+        # closing the last connection to a WAL file checkpoints and deletes the WAL (two fsyncs).
+        engine = create_engine(url, pool_size=4, max_overflow=100, pool_timeout=60,
+                               connect_args={"timeout": 60, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):  # noqa: ANN001
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=60000")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -136,6 +144,11 @@ def make_engine(url: str) -> Engine:
         def _on_begin(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
 
+        raw = engine.raw_connection()  # WAL is a property of the file: set it once, not per connection
+        try:
+            raw.cursor().execute("PRAGMA journal_mode=WAL")
+        finally:
+            raw.close()
         return engine
     if url.startswith("postgresql"):
         return create_engine(url, pool_size=5, max_overflow=80, pool_pre_ping=True, pool_timeout=60)
@@ -162,6 +175,8 @@ class Store:
         self.url = normalise_url(url or default_db_url())
         self.engine = make_engine(self.url)
         self.is_pg = self.engine.dialect.name == "postgresql"
+        self._configs: dict[str, dict] = {}
+        self._write_lock = threading.Lock() if not self.is_pg else contextlib.nullcontext()
         if migrate_schema:
             try:
                 migrate(self.engine)
@@ -175,11 +190,17 @@ class Store:
     # ------------------------------------------------------------------ plumbing
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction on its own connection (BEGIN IMMEDIATE on SQLite)."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(immediate=True)
-            with conn.begin():
-                yield conn
+        """One write transaction on its own connection (BEGIN IMMEDIATE on SQLite).
+
+        On SQLite, writers of this process also queue on a mutex: SQLite's own busy handler
+        sleeps in growing steps, so 50 threads polling it leave the lock idle most of the time.
+        Other processes still wait through ``busy_timeout``.
+        """
+        with self._write_lock:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(immediate=True)
+                with conn.begin():
+                    yield conn
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -206,6 +227,7 @@ class Store:
         from benchmark.studies.models import SourceMap
 
         k = int(config.get("k", 0))
+        self._configs.pop(study_id, None)
         with self.write() as conn:
             if conn.execute(select(Study.study_id).where(Study.study_id == study_id)).first():
                 if not replace:
@@ -230,12 +252,20 @@ class Store:
         conn.execute(delete(Study).where(Study.study_id == study_id))
 
     def delete_study(self, study_id: str) -> None:
+        self._configs.pop(study_id, None)
         with self.write() as conn:
             self._delete_study(conn, study_id)
 
     @property
     def safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    def config(self, study_id: str) -> dict:
+        """A study's settings, cached: they never change after creation (status is not in them)."""
+        cfg = self._configs.get(study_id)
+        if cfg is None:
+            cfg = self._configs[study_id] = self.get_study(study_id)["config"]
+        return cfg
 
     def get_study(self, study_id: str) -> dict:
         with self.read() as conn:
@@ -342,8 +372,7 @@ class Store:
         Least-rated first (all first slots before any second slot), in the rater's own
         stored random order, never an item the rater has seen, expired leases reclaimed.
         """
-        study = self.get_study(study_id)
-        cfg = study["config"]
+        cfg = self.config(study_id)
         now = _now() if now is None else now
         for _ in range(20):
             try:
@@ -380,19 +409,27 @@ class Store:
             Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == Slot.item_id
         )
         lease_s = float(cfg.get("lease_s", 900))
-        q = (
-            select(Slot.id, Slot.item_id)
-            .where(
-                Slot.study_id == study_id,
-                or_(Slot.status == "free", and_(Slot.status == "leased", Slot.lease_expires < now)),
-                ~seen,
+        slot = None
+        # Level by level (every item's first place before any second place): least-rated
+        # first, and each query reads one level's slice of the claim index, not all slots.
+        for level in range(int(cfg.get("k", 1))):
+            q = (
+                select(Slot.id, Slot.item_id)
+                .where(
+                    Slot.study_id == study_id,
+                    Slot.status.in_(("free", "leased")),
+                    Slot.slot_no == level,
+                    or_(Slot.status == "free", Slot.lease_expires < now),
+                    ~seen,
+                )
+                .order_by(_perm(Slot.ord, mult, offset))
+                .limit(1)
             )
-            .order_by(Slot.slot_no, (Slot.ord * mult + offset) % PERM_PRIME)
-            .limit(1)
-        )
-        if self.is_pg:
-            q = q.with_for_update(skip_locked=True, of=Slot)
-        slot = conn.execute(q).first()
+            if self.is_pg:
+                q = q.with_for_update(skip_locked=True, of=Slot)
+            slot = conn.execute(q).first()
+            if slot is not None:
+                break
         if slot is None:
             return None
         every = int(cfg.get("check_every", 0) or 0)
@@ -414,7 +451,7 @@ class Store:
         return conn.execute(
             select(Item.item_id, Item.kind)
             .where(Item.study_id == study_id, Item.kind.in_(("attention", "gold")), ~seen)
-            .order_by((Item.ord * mult + offset) % PERM_PRIME)
+            .order_by(_perm(Item.ord, mult, offset))
             .limit(1)
         ).first()
 
@@ -430,9 +467,8 @@ class Store:
     def submit(self, study_id: str, rater_id: str, item_id: str, values: dict[str, Any], *,
                now: float | None = None) -> SubmitResult:
         """Store one answer (all dimensions) and fill the slot, in one transaction."""
-        study = self.get_study(study_id)
-        cfg = study["config"]
-        clean = validate_values(study["mode"], cfg, values)
+        cfg = self.config(study_id)
+        clean = validate_values(cfg["mode"], cfg, values)
         now = _now() if now is None else now
         try:
             with self.write() as conn:

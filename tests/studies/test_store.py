@@ -1,0 +1,213 @@
+"""The ratings store: claims, leases, exactly-k, double submits, checks, migrations.
+
+Every test runs on SQLite and, where the server is reachable, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from benchmark.errors import BenchError
+from benchmark.studies import SCHEMA_VERSION, Store, StudySpec, create_study, migrate
+from benchmark.studies.models import Assignment, Rating, SchemaVersion, Slot
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    else:
+        s = Store(request.getfixturevalue("pg_url"))
+    yield s
+    for st in s.list_studies():
+        s.delete_study(st["study_id"])
+    s.dispose()
+
+
+def _study(store, run_dir, study_id="s", **kw):
+    spec = StudySpec(study_id, **{"k": 2, "min_time_s": 0, "check_rate": 0, **kw})
+    return create_study(store, spec, runs=[run_dir])
+
+
+def _rate_all(store, study_id, rater, value=3):
+    dims = [d["name"] for d in store.get_study(study_id)["config"]["dimensions"]]
+    seen = []
+    while (a := store.claim(study_id, rater)) is not None:
+        assert store.submit(study_id, rater, a["item_id"], {d: value for d in dims}).ok
+        seen.append(a["item_id"])
+    return seen
+
+
+def test_each_item_gets_exactly_k_and_no_rater_sees_an_item_twice(store, run_dir):
+    info = _study(store, run_dir, k=2)
+    for r in ("a", "b", "c"):
+        store.enter("s", r)
+    seen = {r: _rate_all(store, "s", r) for r in ("a", "b", "c")}
+    assert all(len(v) == len(set(v)) for v in seen.values())
+    counts = Counter(i for v in seen.values() for i in v)
+    assert len(counts) == info["items"] and set(counts.values()) == {2}
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Slot).where(Slot.status != "done")).scalar() == 0
+    # a late arrival finds nothing to do
+    store.enter("s", "late")
+    assert store.claim("s", "late") is None
+
+
+def test_least_rated_items_come_first(store, run_dir):
+    info = _study(store, run_dir, k=3)
+    store.enter("s", "a")
+    store.enter("s", "b")
+    first = [store.claim("s", "a")["item_id"]]
+    store.submit("s", "a", first[0], {"originality": 1, "usefulness": 1, "surprise": 1, "overall": 1})
+    # b must not get a's item while unrated items remain
+    got = store.claim("s", "b")["item_id"]
+    assert got != first[0]
+    assert info["items"] > 2
+
+
+def test_reload_resumes_the_same_item_with_the_same_order_and_side(store, run_dir):
+    _study(store, run_dir, mode="pairwise", k=1)
+    store.enter("s", "a")
+    a1 = store.claim("s", "a")
+    a2 = store.claim("s", "a")  # a reload: the open item comes back unchanged
+    assert (a1["item_id"], a1["swapped"], a1["position"]) == (a2["item_id"], a2["swapped"], a2["position"])
+    view = store.item_view("s", a1["item_id"], a1["swapped"])
+    assert len(view["texts"]) == 2
+
+
+def test_item_order_and_sides_are_randomised_per_rater(store, run_dir):
+    _study(store, run_dir, mode="pairwise", k=20, max_pairs_per_prompt=20)
+    orders, sides = [], []
+    for r in ("a", "b", "c"):
+        store.enter("s", r)
+        seq = []
+        while (x := store.claim("s", r)) is not None and len(seq) < 6:
+            seq.append(x["item_id"])
+            sides.append(x["swapped"])
+            store.submit("s", r, x["item_id"], {"creativity": "tie"})
+        orders.append(seq)
+    assert len({tuple(o) for o in orders}) == 3
+    assert 0 < sum(sides) < len(sides)
+
+
+def test_abandoned_lease_is_reclaimed_and_late_submit_does_not_exceed_k(store, run_dir):
+    _study(store, run_dir, k=1, lease_s=60, max_items=1)
+    for r in ("slow", "fast"):
+        store.enter("s", r)
+    t0 = 1_000_000.0
+    held = store.claim("s", "slow", now=t0)
+    assert store.claim("s", "fast", now=t0 + 10) is None  # still leased
+    again = store.claim("s", "fast", now=t0 + 61)  # lease expired: the place goes to someone else
+    assert again["item_id"] == held["item_id"]
+    vals = {"originality": 2, "usefulness": 2, "surprise": 2, "overall": 2}
+    assert store.submit("s", "fast", again["item_id"], vals, now=t0 + 70).status == "stored"
+    assert store.submit("s", "slow", held["item_id"], vals, now=t0 + 80).status == "expired"
+    with store.read() as conn:
+        assert conn.execute(select(func.count(func.distinct(Rating.rater_id)))).scalar() == 1
+    assert store.claim("s", "slow", now=t0 + 90) is None  # and never the same item again
+
+
+def test_a_late_submit_is_kept_when_the_place_is_still_free(store, run_dir):
+    _study(store, run_dir, k=1, lease_s=60, max_items=1)
+    store.enter("s", "slow")
+    held = store.claim("s", "slow", now=0.0)
+    vals = {"originality": 2, "usefulness": 2, "surprise": 2, "overall": 2}
+    assert store.submit("s", "slow", held["item_id"], vals, now=500.0).status == "stored"
+
+
+def test_double_submit_is_harmless(store, run_dir):
+    _study(store, run_dir, k=1)
+    store.enter("s", "a")
+    a = store.claim("s", "a")
+    vals = {"originality": 5, "usefulness": 4, "surprise": 3, "overall": 2}
+    assert store.submit("s", "a", a["item_id"], vals).status == "stored"
+    assert store.submit("s", "a", a["item_id"], {**vals, "overall": 5}).status == "duplicate"
+    with store.read() as conn:
+        rows = conn.execute(select(Rating.dimension, Rating.value).where(Rating.item_id == a["item_id"])).all()
+    assert sorted(rows) == sorted((d, str(v)) for d, v in vals.items())
+
+
+def test_minimum_time_per_item_is_enforced(store, run_dir):
+    _study(store, run_dir, k=1, min_time_s=5)
+    store.enter("s", "a")
+    a = store.claim("s", "a", now=100.0)
+    vals = {"originality": 3, "usefulness": 3, "surprise": 3, "overall": 3}
+    assert store.submit("s", "a", a["item_id"], vals, now=102.0).status == "too_fast"
+    res = store.submit("s", "a", a["item_id"], vals, now=106.0)
+    assert res.status == "stored" and res.rt_s == pytest.approx(6.0)
+
+
+def test_bad_values_are_refused_in_one_line(store, run_dir):
+    _study(store, run_dir, k=1)
+    store.enter("s", "a")
+    a = store.claim("s", "a")
+    with pytest.raises(BenchError, match="outside 1-5"):
+        store.submit("s", "a", a["item_id"], {"originality": 9, "usefulness": 3, "surprise": 3, "overall": 3})
+    with pytest.raises(BenchError, match="missing rating for overall"):
+        store.submit("s", "a", a["item_id"], {"originality": 1, "usefulness": 3, "surprise": 3})
+
+
+def test_attention_checks_come_at_the_configured_rate_and_are_scored(store, run_dir):
+    _study(store, run_dir, k=1, check_rate=0.5)
+    store.enter("s", "a")
+    kinds, passed = [], []
+    while (a := store.claim("s", "a")) is not None:
+        kinds.append(a["kind"])
+        view = store.item_view("s", a["item_id"])
+        if a["kind"] == "attention":
+            v = int(view["texts"][0].split("every scale ")[1][0])
+            vals = {d: v for d in ("originality", "usefulness", "surprise", "overall")}
+            if len(passed) == 1:
+                vals["overall"] = 6 - v if v != 3 else 1  # get the second one wrong
+        else:
+            vals = {d: 3 for d in ("originality", "usefulness", "surprise", "overall")}
+        res = store.submit("s", "a", a["item_id"], vals)
+        if a["kind"] == "attention":
+            passed.append(res.check_passed)
+    assert kinds[:3] == ["item", "item", "attention"]
+    assert passed[:2] == [True, False]
+    assert store.failed_checks("s", "a") == passed.count(False)
+    q = store.rater_quality("s")
+    assert int(q.loc[q.rater_id == "a", "failed_checks"].iloc[0]) == passed.count(False)
+
+
+def test_items_per_rater_caps_a_session(store, run_dir):
+    _study(store, run_dir, k=1, extra={"items_per_rater": 3})
+    store.enter("s", "a")
+    assert len(_rate_all(store, "s", "a")) == 3
+
+
+def test_schema_is_versioned_and_migration_is_idempotent(store):
+    assert migrate(store.engine) == SCHEMA_VERSION
+    assert migrate(store.engine) == SCHEMA_VERSION
+    with store.read() as conn:
+        assert [r[0] for r in conn.execute(select(SchemaVersion.version))] == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_unknown_study_and_bad_url_fail_in_one_line(store, tmp_path):
+    with pytest.raises(BenchError, match="no study 'nope'"):
+        store.get_study("nope")
+    with pytest.raises(BenchError, match="unsupported database URL"):
+        Store("mysql://x/y")
+
+
+def test_closed_study_keeps_its_status(store, run_dir):
+    _study(store, run_dir)
+    store.set_status("s", "closed")
+    assert store.get_study("s")["status"] == "closed"
+    with pytest.raises(BenchError):
+        store.set_status("s", "paused")
+
+
+def test_assignment_rows_record_position_and_timing(store, run_dir):
+    _study(store, run_dir, k=1)
+    store.enter("s", "a")
+    _rate_all(store, "s", "a")
+    with store.read() as conn:
+        rows = conn.execute(select(Assignment.position, Assignment.shown_at, Assignment.submitted_at)
+                            .where(Assignment.rater_id == "a").order_by(Assignment.position)).all()
+    assert [r[0] for r in rows] == list(range(len(rows)))
+    assert all(r[2] >= r[1] for r in rows)
