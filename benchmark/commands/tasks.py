@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -101,6 +102,19 @@ def show_task(
         body = (f"[system] {it.system}\n\n" if it.system else "") + it.prompt
         title = Text(f"{it.item_id}: {it.item}" if it.item else it.item_id)
         console.print(Panel(Text(body), title=title, expand=False))
+
+
+@tasks_app.command("validate")
+def validate(
+    directory: Optional[Path] = typer.Argument(None, help="Tasks folder (default: tasks/ or CREATIVITY_BENCH_TASKS)."),
+) -> None:
+    """Check every task file and suites.yaml (schema, ids, templates, suites); one line either way."""
+    from benchmark.tasks import load_all_tasks, load_suites
+
+    tasks = load_all_tasks(directory)
+    suites = load_suites(directory)
+    n_items = sum(len(t.items) for t in tasks.values())
+    typer.echo(f"ok: {len(tasks)} tasks, {n_items} items, suites: {', '.join(suites)}")
 
 
 def register(app: typer.Typer) -> None:

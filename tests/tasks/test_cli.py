@@ -47,3 +47,11 @@ def test_list_json_for_scripts(capsys):
     assert aut["items"] >= 15 and aut["answer_format"] == "ideas"
     smoke = json.loads(run(capsys, "tasks", "list", "--suite", "smoke", "--json"))
     assert len(smoke) == 6 and all(r["generation"]["n"] == 1 for r in smoke)
+
+
+def test_validate_a_folder(capsys, tasks_copy, edit, monkeypatch):
+    monkeypatch.delenv("CREATIVITY_BENCH_TASKS")  # the argument alone selects the folder
+    edit(tasks_copy / "suites.yaml", "{task: dat,", "{task: dta,")
+    assert main(["tasks", "validate", str(tasks_copy)]) == 2
+    assert "unknown task 'dta'" in capsys.readouterr().err
+    assert run(capsys, "tasks", "validate").startswith("ok: 15 tasks, 117 items")
