@@ -54,4 +54,4 @@ def test_validate_a_folder(capsys, tasks_copy, edit, monkeypatch):
     edit(tasks_copy / "suites.yaml", "{task: dat,", "{task: dta,")
     assert main(["tasks", "validate", str(tasks_copy)]) == 2
     assert "unknown task 'dta'" in capsys.readouterr().err
-    assert run(capsys, "tasks", "validate").startswith("ok: 15 tasks, 117 items")
+    assert run(capsys, "tasks", "validate").startswith("ok: 15 tasks, ")
