@@ -116,6 +116,11 @@ class LlamaCppModel(BaseModel):
     def _generate_blocking(self, messages: list[Message], temperature: float, max_tokens: int, top_p: float, seed: int | None) -> Generation:
         with self._lock:
             llm = self._load()
+            # Forget the previous prompt: reusing its KV prefix changes the numerics of the
+            # last prompt token, so the same (prompt, seed) would give another answer
+            # depending on what ran before. A reset makes each answer a function of its
+            # unit alone (re-evaluating a short prompt costs little).
+            llm.reset()
             t0 = time.perf_counter()
             try:
                 out = llm.create_chat_completion(
