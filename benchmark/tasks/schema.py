@@ -126,8 +126,10 @@ class TaskSpec(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version(cls, v: Any) -> Any:
-        # YAML reads 1.0 as a float; a version is a label, so keep its text
-        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        # YAML reads 1.10 as the float 1.1: a version is a label, so it must stay text
+        if isinstance(v, float):
+            raise ValueError('write the version in quotes (e.g. version: "1.10") so YAML keeps it as text')
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
     @model_validator(mode="after")
     def _unique(self) -> "TaskSpec":

@@ -137,3 +137,9 @@ def test_templates_are_sandboxed(tasks_copy, edit, capsys):
     edit(tasks_copy / "style.yaml", "about {{ topic }}", "about {{ topic.__class__.__mro__ }}")
     err = cli_error(capsys, "tasks", "show", "style_imitation")
     assert "style_imitation" in err and "cannot render" in err
+
+
+def test_unquoted_float_version_is_refused(tasks_copy, edit, capsys):
+    edit(tasks_copy / "convergent.yaml", 'version: "1.0"', "version: 1.10")
+    err = cli_error(capsys, "tasks", "list")
+    assert "tasks[0].version" in err and "in quotes" in err
