@@ -181,3 +181,12 @@ def test_full_is_every_item_with_defaults(tasks):
     full = load_suite("full")
     assert len(full) == sum(len(t.items) for t in tasks.values())
     assert all(it.generation == load_task(it.task_id).generation for it in full)
+
+
+def test_items_serialise_to_json_for_manifests_and_studies(tasks):
+    import json
+
+    for task in tasks.values():
+        for it in task.items:
+            back = json.loads(json.dumps(it.to_dict()))
+            assert back["prompt"] == it.prompt and back["item_id"] == it.item_id
