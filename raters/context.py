@@ -55,12 +55,15 @@ def get_store() -> Store:
 
 
 def pick_study(store: Store) -> str | None:
-    """``?study=`` beats ``CREATIVITY_BENCH_STUDY``; otherwise the only open study, if one."""
+    """``?study=`` beats ``CREATIVITY_BENCH_STUDY``; otherwise the only open (or only) study."""
     wanted = _param("study") or os.environ.get("CREATIVITY_BENCH_STUDY")
     if wanted:
         return wanted
-    open_ids = [s["study_id"] for s in store.list_studies() if s["status"] == "open"]
-    return open_ids[0] if len(open_ids) == 1 else None
+    studies = store.list_studies()
+    open_ids = [s["study_id"] for s in studies if s["status"] == "open"]
+    if len(open_ids) == 1:
+        return open_ids[0]
+    return studies[0]["study_id"] if len(studies) == 1 else None  # a closed study says so
 
 
 def rater_identity() -> tuple[str, dict]:
