@@ -38,15 +38,14 @@ GENERIC_DESCRIPTION = "In a divergent-thinking task, people give creative answer
 SYSTEM = "You are an expert rater of creativity tests. You answer with numbers only."
 
 ORIGINALITY_PROMPT = """{description}
-Rate the originality of the answer below from 1 to 5:
-1 = common, obvious; 2 = somewhat common; 3 = moderately original; 4 = original; 5 = highly original, surprising and clever.
+How original is this answer? Give 1 for a common, obvious answer, 3 for a moderately original one and 5 for a highly original, surprising and clever one.
 
 Prompt: {item}
 Answer: {answer}
 
-Reply with one number from 1 to 5."""
+Reply with the rating only, a single number from 1 to 5."""
 
-ORIGINALITY_NUDGE = "That was not a rating. Reply with only one number from 1 to 5, for example: 3"
+ORIGINALITY_NUDGE = "That was not a rating. Reply with only one number from 1 to 5 and nothing else."
 
 WRITING_DIMENSIONS = ("originality", "style", "coherence")
 WRITING_PROMPT = """Rate the piece of writing below, written for this task:
@@ -60,12 +59,12 @@ originality - fresh, surprising ideas and images rather than cliches;
 style - how well it follows the requested form, style or voice;
 coherence - it reads as one clear, well-organised whole.
 
-Reply with exactly three lines:
-originality: N
-style: N
-coherence: N"""
+Reply with exactly three lines, each a dimension and its rating, in this format:
+originality: <1-5>
+style: <1-5>
+coherence: <1-5>"""
 
-WRITING_NUDGE = "Reply with exactly three lines and nothing else:\noriginality: N\nstyle: N\ncoherence: N\n(N is a number from 1 to 5)"
+WRITING_NUDGE = "Reply with three lines and nothing else, a number from 1 to 5 after each colon:\noriginality:\nstyle:\ncoherence:"
 
 _NUM = r"([1-5](?:\.\d+)?)"
 _LABELLED = re.compile(r"(?:rating|score|originality|rate|rated)\s*(?:is|of|:|=|-)?\s*\**\s*" + _NUM + r"(?![\d.]*\d)", re.IGNORECASE)

@@ -84,6 +84,9 @@ def score_responses(
     unknown_opts = [k for k in options if k not in scorers]
     if unknown_opts:
         scorers.get(unknown_opts[0])
+    for name, opts in options.items():  # a bad option fails before any work, even if unused
+        if opts:
+            _check_options(name, dict(opts))
     df = prepare_responses(responses, where)
     if df.empty:
         raise BenchError("no responses to score", where=where, fix="the table has a header but no rows")
@@ -122,6 +125,11 @@ def score_responses(
 
 def _make(name: str, opts: dict[str, Any]) -> Any:
     """Instantiate a scorer; an option it does not take is one clear line."""
+    _check_options(name, opts)
+    return get_scorer(name, **opts)
+
+
+def _check_options(name: str, opts: dict[str, Any]) -> None:
     import inspect
 
     cls = scorers.get(name)
@@ -137,7 +145,6 @@ def _make(name: str, opts: dict[str, Any]) -> Any:
         allowed = [k for k, p in params.items() if p.kind is not inspect.Parameter.VAR_KEYWORD]
         raise BenchError(f"scorer '{name}' has no option '{unknown[0]}'",
                          fix=suggest(unknown[0], allowed) if allowed else "it takes no options")
-    return get_scorer(name, **opts)
 
 
 def config_version(scorer: Any, version: str) -> str:

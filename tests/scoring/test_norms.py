@@ -1,0 +1,94 @@
+"""Human norms: percentile arithmetic, the committed figures, building from a human table."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmark.errors import BenchError
+from benchmark.paths import norms_dir
+from benchmark.scoring.norms import Distribution, NormIndex, attach_percentiles, human_percentile, source_summary
+from benchmark.scoring.norms_build import build
+
+
+def test_percentile_matches_the_empirical_rank():
+    rng = np.random.default_rng(0)
+    values = rng.normal(70, 10, 5000)
+    d = Distribution.from_values(values)
+    for v in (50, 65, 70, 88):
+        assert abs(d.percentile(v) - 100 * (values < v).mean()) < 1.0
+    assert d.percentile(-1e9) == 0.0 and d.percentile(1e9) == 100.0
+    assert math.isnan(d.percentile(float("nan")))
+
+
+def test_ties_use_the_mid_rank():
+    d = Distribution.from_values([1, 2, 2, 2, 3] * 20)
+    assert d.percentile(2) == pytest.approx(50, abs=1.5)
+    b = Distribution.bernoulli(0.8, 100)
+    assert b.percentile(1.0) == pytest.approx(60, abs=1)  # P(X<1) + P(X=1)/2 = .2 + .4
+    assert b.percentile(0.0) == pytest.approx(10, abs=1)
+
+
+def test_committed_norm_files_load_with_provenance():
+    index = NormIndex(norms_dir())
+    assert ("dat", "dat") in index.entries and ("rat", "rat") in index.entries
+    for name, doc in index.files.items():
+        prov = doc["provenance"]
+        assert doc["label"] == "human"
+        for key in ("source_data", "citation", "scorers", "n", "date", "command"):
+            assert prov[key], (name, key)
+        assert prov["command"].startswith("creativity-bench norms build")
+
+
+def test_dat_percentiles_use_our_vectors_not_the_published_840b():
+    ours = human_percentile("dat", "dat", "dat", 72.3, "1.0+glove-6b-50d")
+    assert 40 < ours < 60  # the 6B mean is ~72
+    assert math.isnan(human_percentile("dat", "dat", "dat", 72.3, "1.0+glove.840B.300d.txt"))
+    published = NormIndex(norms_dir()).entries[("dat", "dat")]
+    ref = [e for e in published if e.scorer_version.startswith("published")]
+    assert ref and not ref[0].use_for_percentiles and ref[0].task.mean == pytest.approx(81.04, abs=0.01)
+
+
+def test_rat_item_level_norm_from_bowden():
+    easy = human_percentile("rat", "cottage_swiss_cake", "rat", 1.0)  # 96% of people solve it
+    assert easy == pytest.approx(52, abs=1)
+    fallback = human_percentile("rat", "moon_house_flash", "rat", 1.0)  # not a Bowden item: task level
+    assert 80 < fallback < 90
+
+
+def test_attach_and_summarise():
+    scores = pd.DataFrame({"task_id": "dat", "task_version": "1", "item_id": "dat", "source": ["a", "a", "b"],
+                           "sample_idx": [0, 1, 0], "scorer": "dat", "scorer_version": "1.0+glove-6b-50d",
+                           "value": [80.0, 85.0, float("nan")], "details": "{}"})
+    out = attach_percentiles(scores)
+    assert out["human_percentile"][1] > out["human_percentile"][0] > 50
+    assert out["norm_id"][0].startswith("olson2021-dat") and out["norm_id"][2] is None
+    summary = source_summary(out).set_index("source")
+    assert summary.loc["a", "human_percentile"] > 70 and summary.loc["b", "n_nan"] == 1
+
+
+def test_build_from_a_human_table(tmp_path):
+    words = ["cat dog table volcano justice spoon galaxy", "cat kitten dog puppy pet horse cow",
+             "ocean piano tax glacier fork poem engine"]
+    df = pd.DataFrame({"task_id": "dat", "item": "dat", "text": words * 10, "source": "human/test-pool"})
+    df.to_csv(tmp_path / "h.csv", index=False)
+    out = build(None, str(tmp_path / "h.csv"), str(tmp_path / "n.json"), scorers=["dat"], citation="a test pool",
+                command="creativity-bench norms build --data h.csv --out n.json")
+    doc = json.loads(out.read_text())
+    entry = doc["entries"][0]
+    assert entry["task"]["n"] == 30 and doc["provenance"]["citation"] == "a test pool"
+    assert len(entry["task"]["quantiles"]) == 101
+    idx = NormIndex(tmp_path)
+    assert idx.lookup("dat", "dat", "dat", 200.0, entry["scorer_version"])[0] == 100.0
+
+
+def test_build_refuses_non_human_sources(tmp_path):
+    pd.DataFrame({"task_id": ["dat"], "item": ["dat"], "text": ["cat"], "source": ["openai/gpt-4o"]}).to_csv(
+        tmp_path / "m.csv", index=False)
+    with pytest.raises(BenchError, match="not a human pool"):
+        build(None, str(tmp_path / "m.csv"), str(tmp_path / "n.json"), scorers=["dat"])
+    assert not (tmp_path / "n.json").exists()
