@@ -1,0 +1,138 @@
+"""Ratings input for the analysis: long-format files or the study store.
+
+Why: ``analyze`` must take data from the app *and* from other studies without code, so
+the three long formats of interfaces.md section 5 (likert ratings, pairwise battles,
+turing guesses) are recognised from their columns, checked, and normalised here, once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmark.errors import BenchError
+from benchmark.tabular import read_table
+
+# the columns that identify each mode (the first match wins)
+MODE_COLUMNS: dict[str, list[str]] = {
+    "battles": ["left_source", "right_source", "winner"],
+    "guesses": ["item_id", "rater_id", "source", "guess"],
+    "likert": ["item_id", "rater_id", "dimension", "value"],
+}
+
+
+@dataclass
+class StudyData:
+    """The ratings of one study (or file): any of likert / battles / guesses, plus the
+    optional published reference figures and responses (for validity) an importer supplies."""
+
+    likert: pd.DataFrame | None = None
+    battles: pd.DataFrame | None = None
+    guesses: pd.DataFrame | None = None
+    responses: pd.DataFrame | None = None
+    reference: dict = field(default_factory=dict)
+    origin: str = ""
+
+    def modes(self) -> list[str]:
+        return [m for m in ("likert", "battles", "guesses") if getattr(self, m) is not None]
+
+
+def detect_mode(columns, where: str = "ratings") -> str:
+    cols = set(columns)
+    for mode, need in MODE_COLUMNS.items():
+        if set(need) <= cols:
+            return mode
+    raise BenchError(
+        f"cannot tell the kind of ratings from columns {', '.join(map(str, columns))}",
+        where=where,
+        fix="likert needs item_id,rater_id,dimension,value[,source]; battles need "
+        "left_source,right_source,winner; guesses need item_id,rater_id,source,guess",
+    )
+
+
+def _as_bool(s: pd.Series) -> pd.Series:
+    if s.dtype == bool:
+        return s
+    m = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    return s.map(lambda v: m.get(str(v).strip().lower(), None) if not (isinstance(v, float) and np.isnan(v)) and v is not None else None)
+
+
+def normalise(df: pd.DataFrame, mode: str, where: str = "ratings") -> pd.DataFrame:
+    """Type the columns of one mode; raise one clear line on unusable values."""
+    df = df.copy()
+    if mode == "likert":
+        df["value"] = pd.to_numeric(df["value"], errors="coerce")
+        bad = df["value"].isna().sum()
+        if bad == len(df):
+            raise BenchError("column 'value' has no numeric ratings", where=where, fix="values must be numbers (e.g. 1-5)")
+        df = df[df["value"].notna()]
+        for c in ("item_id", "rater_id", "dimension"):
+            df[c] = df[c].astype(str)
+        if "source" not in df.columns:
+            df["source"] = "unknown"
+        df["source"] = df["source"].astype(str)
+        for c in ("is_check",):
+            if c in df.columns:
+                df[c] = _as_bool(df[c]).fillna(False).astype(bool)
+        if "check_passed" in df.columns:
+            df["check_passed"] = _as_bool(df["check_passed"])
+        if "rt_s" in df.columns:
+            df["rt_s"] = pd.to_numeric(df["rt_s"], errors="coerce")
+    elif mode == "battles":
+        df["winner"] = df["winner"].astype(str).str.strip().str.lower()
+        if "rater_id" not in df.columns:
+            df["rater_id"] = "unknown"
+        if "dimension" not in df.columns:
+            df["dimension"] = "overall"
+        df["dimension"] = df["dimension"].fillna("overall").astype(str)
+    elif mode == "guesses":
+        df["guess"] = df["guess"].astype(str).str.strip().str.lower()
+        bad = sorted(set(df["guess"]) - {"human", "ai"})
+        if bad:
+            raise BenchError(f"unknown guess value(s) {bad[:5]}", where=where, fix="guesses must be 'human' or 'ai'")
+        for c in ("item_id", "rater_id", "source"):
+            df[c] = df[c].astype(str)
+    return df.reset_index(drop=True)
+
+
+def load_ratings(paths: list[str | os.PathLike] | str | os.PathLike) -> StudyData:
+    """Read one or more long-format files (CSV/TSV/JSONL/Parquet); mode from columns."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    data = StudyData(origin=", ".join(str(p) for p in paths))
+    for p in paths:
+        df = read_table(p)
+        mode = detect_mode(df.columns, where=str(p))
+        df = normalise(df, mode, where=str(p))
+        prev = getattr(data, mode)
+        setattr(data, mode, df if prev is None else pd.concat([prev, df], ignore_index=True))
+    return data
+
+
+def load_study(db_url: str, study_id: str | None) -> StudyData:
+    """Read a study from the ratings store (benchmark.studies.export_ratings)."""
+    if not study_id:
+        raise BenchError("--db needs --study ID", fix="pass the study id (see `creativity-bench study status`)")
+    try:
+        from benchmark.studies import export_ratings  # the studies stage owns the store
+    except ImportError as exc:
+        raise BenchError(f"the study store is unavailable ({exc})", fix="install the studies stage") from exc
+    tables = export_ratings(db_url, study_id)
+    data = StudyData(origin=f"{db_url} study {study_id}")
+    for mode in ("likert", "battles", "guesses"):
+        df = tables.get(mode)
+        if df is not None and len(df):
+            setattr(data, mode, normalise(df, mode, where=f"study {study_id} {mode}"))
+    if not data.modes():
+        raise BenchError(f"study '{study_id}' has no ratings yet", where=db_url, fix="collect ratings first")
+    return data
+
+
+def load_responses(path: str | os.PathLike | None) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    return read_table(Path(path))

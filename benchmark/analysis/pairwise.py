@@ -1,0 +1,226 @@
+"""Bradley-Terry ratings from pairwise battles, fitted the way Chatbot Arena fits them.
+
+Why this shape: battles collapse to *unique* ``(a, b, outcome)`` rows with counts, so the
+log-likelihood costs O(unique rows) rather than O(battles); a tie counts as half a win for
+each side; the MLE is found with L-BFGS (``scipy.optimize.minimize``) using the analytic
+gradient. Percentile bootstrap CIs resample *battles*; since a resample of battles is a
+multinomial draw over the unique rows, each round draws new counts and re-fits from the
+MLE (warm start), which is what makes 1,000 rounds cheap.
+
+Scale: Elo points ``400 / ln(10) * beta``, shifted so that the human source sits at 1000
+(all ``human/<pool>`` sources are pooled into one by default, see ``pool_humans``).
+Rank: ``1 + number of sources whose lower CI bound exceeds this one's upper bound``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
+
+from benchmark.errors import BenchError
+from benchmark.records import is_human_source
+
+ELO_SCALE = 400.0 / math.log(10.0)
+ANCHOR = 1000.0
+POOLED_HUMAN = "human/pooled"
+WINNERS = ("left", "right", "tie", "both_bad")
+
+
+@dataclass
+class Outcomes:
+    """Unique battle rows: ``a`` and ``b`` index into ``sources``; ``y`` is 1 when a won,
+    0.5 for a tie, 0 when b won; ``w`` is the number of battles with that row."""
+
+    sources: list[str]
+    a: np.ndarray
+    b: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+
+    @property
+    def n_battles(self) -> float:
+        return float(self.w.sum())
+
+
+@dataclass
+class BTResult:
+    """Ratings table (source, elo, ci_low, ci_high, rank, beta, n_battles) plus settings."""
+
+    table: pd.DataFrame
+    n_battles: int
+    n_bootstrap: int
+    seed: int
+    anchor: str
+    both_bad: str
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "method": "Bradley-Terry MLE (L-BFGS on unique rows with counts), ties = half a win, "
+            "percentile bootstrap over battles (multinomial over unique rows, warm start)",
+            "elo_scale": "400/ln(10) * beta",
+            "anchor": f"{self.anchor} = {ANCHOR:g}",
+            "both_bad": self.both_bad,
+            "n_battles": self.n_battles,
+            "n_bootstrap": self.n_bootstrap,
+            "seed": self.seed,
+            "warnings": self.warnings,
+            "ratings": self.table.to_dict(orient="records"),
+        }
+
+
+def battles_to_outcomes(
+    battles: pd.DataFrame, *, both_bad: str = "tie", pool_humans: bool = True
+) -> Outcomes:
+    """Collapse a battles table (left_source, right_source, winner) to unique rows.
+
+    ``both_bad`` is ``"tie"`` (default: neither response was better, so half a win each,
+    as Chatbot Arena treats ``tie (bothbad)``) or ``"drop"`` (leave those battles out).
+    """
+    if both_bad not in ("tie", "drop"):
+        raise BenchError(f"both_bad must be 'tie' or 'drop', not '{both_bad}'")
+    for col in ("left_source", "right_source", "winner"):
+        if col not in battles.columns:
+            raise BenchError(f"battles table has no '{col}' column", fix="see interfaces: pairwise battles")
+    df = battles[["left_source", "right_source", "winner"]].copy()
+    df["winner"] = df["winner"].astype(str).str.strip().str.lower()
+    bad = sorted(set(df["winner"]) - set(WINNERS))
+    if bad:
+        raise BenchError(f"unknown winner value(s) {bad}", fix=f"use one of {', '.join(WINNERS)}")
+    if both_bad == "drop":
+        df = df[df["winner"] != "both_bad"]
+    if pool_humans:
+        for col in ("left_source", "right_source"):
+            df[col] = df[col].map(lambda s: POOLED_HUMAN if is_human_source(s) else s)
+        humans = {s for s in pd.concat([battles["left_source"], battles["right_source"]]) if is_human_source(s)}
+        if len(humans) == 1:  # a single pool keeps its own name
+            only = humans.pop()
+            for col in ("left_source", "right_source"):
+                df[col] = df[col].replace(POOLED_HUMAN, only)
+    df = df[df["left_source"] != df["right_source"]]
+    if df.empty:
+        raise BenchError("no battles between two different sources to fit")
+    y = df["winner"].map({"left": 1.0, "right": 0.0, "tie": 0.5, "both_bad": 0.5}).to_numpy()
+    sources = sorted(set(df["left_source"]) | set(df["right_source"]))
+    idx = {s: i for i, s in enumerate(sources)}
+    a = df["left_source"].map(idx).to_numpy()
+    b = df["right_source"].map(idx).to_numpy()
+    # orient every row so that a < b, flipping the outcome, then count unique rows
+    flip = a > b
+    a2, b2 = np.where(flip, b, a), np.where(flip, a, b)
+    y2 = np.where(flip, 1.0 - y, y)
+    keys = np.stack([a2, b2, (y2 * 2).astype(int)], axis=1)
+    uniq, counts = np.unique(keys, axis=0, return_counts=True)
+    return Outcomes(sources, uniq[:, 0], uniq[:, 1], uniq[:, 2] / 2.0, counts.astype(float))
+
+
+def _negloglik(theta: np.ndarray, o: Outcomes, w: np.ndarray) -> tuple[float, np.ndarray]:
+    beta = np.concatenate([[0.0], theta])  # the first source is fixed at 0 (identifiability)
+    d = beta[o.a] - beta[o.b]
+    ll = w * (o.y * log_expit(d) + (1.0 - o.y) * log_expit(-d))
+    g_d = w * (o.y - expit(d))  # d ll / d d
+    grad = np.bincount(o.a, weights=g_d, minlength=len(beta)) - np.bincount(o.b, weights=g_d, minlength=len(beta))
+    total = w.sum()
+    return -ll.sum() / total, -grad[1:] / total
+
+
+def fit_bt(o: Outcomes, w: np.ndarray | None = None, x0: np.ndarray | None = None) -> np.ndarray:
+    """Maximum-likelihood log-strengths (first source = 0) by L-BFGS."""
+    w = o.w if w is None else w
+    k = len(o.sources)
+    if k < 2:
+        raise BenchError("Bradley-Terry needs battles among at least two sources")
+    start = np.zeros(k - 1) if x0 is None else x0[1:] - x0[0]
+    res = minimize(_negloglik, start, args=(o, w), jac=True, method="L-BFGS-B",
+                   options={"gtol": 1e-10, "ftol": 1e-13, "maxiter": 1000})
+    return np.concatenate([[0.0], res.x])
+
+
+def _connectivity_warnings(o: Outcomes) -> list[str]:
+    warns = []
+    k = len(o.sources)
+    wins = np.zeros(k)
+    losses = np.zeros(k)
+    np.add.at(wins, o.a, o.w * o.y)
+    np.add.at(wins, o.b, o.w * (1 - o.y))
+    np.add.at(losses, o.a, o.w * (1 - o.y))
+    np.add.at(losses, o.b, o.w * o.y)
+    for i, s in enumerate(o.sources):
+        if wins[i] == 0 or losses[i] == 0:
+            what = "never won" if wins[i] == 0 else "never lost"
+            warns.append(f"{s} {what}: its rating is not finite in theory; treat it as a bound, collect more battles")
+    # graph connectivity (union-find)
+    parent = list(range(k))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(o.a, o.b):
+        parent[find(int(a))] = find(int(b))
+    if len({find(i) for i in range(k)}) > 1:
+        warns.append("the battle graph is not connected: ratings of separate groups are not comparable")
+    return warns
+
+
+def ranks_from_ci(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Rank = 1 + number of others whose lower bound exceeds this one's upper bound."""
+    lower = np.asarray(lower, float)
+    upper = np.asarray(upper, float)
+    return 1 + (lower[None, :] > upper[:, None]).sum(axis=1)
+
+
+def bradley_terry(
+    battles: pd.DataFrame,
+    *,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    both_bad: str = "tie",
+    pool_humans: bool = True,
+    ci: float = 0.95,
+    progress: bool = False,
+) -> BTResult:
+    """Fit BT, bootstrap CIs over battles, Elo scale anchored on the human source."""
+    o = battles_to_outcomes(battles, both_bad=both_bad, pool_humans=pool_humans)
+    beta = fit_bt(o)
+    humans = [i for i, s in enumerate(o.sources) if is_human_source(s)]
+    anchor_name = o.sources[humans[0]] if len(humans) == 1 else ("mean of human sources" if humans else "mean of all sources")
+
+    def to_elo(b: np.ndarray) -> np.ndarray:
+        ref = b[humans].mean() if humans else b.mean()
+        return ELO_SCALE * (b - ref) + ANCHOR
+
+    elo = to_elo(beta)
+    rng = np.random.default_rng(seed)
+    n = int(round(o.n_battles))
+    p = o.w / o.w.sum()
+    boots = np.empty((n_bootstrap, len(o.sources)))
+    it = range(n_bootstrap)
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(it, desc="Bradley-Terry bootstrap", unit="round")
+    for r in it:
+        w = rng.multinomial(n, p).astype(float)
+        boots[r] = to_elo(fit_bt(o, w=w, x0=beta))
+    alpha = (1 - ci) / 2
+    if n_bootstrap > 0:
+        lo, hi = np.quantile(boots, [alpha, 1 - alpha], axis=0)
+    else:
+        lo = hi = np.full(len(o.sources), np.nan)
+    counts = np.bincount(o.a, weights=o.w, minlength=len(o.sources)) + np.bincount(o.b, weights=o.w, minlength=len(o.sources))
+    table = pd.DataFrame({
+        "source": o.sources, "elo": elo, "ci_low": lo, "ci_high": hi,
+        "beta": beta - (beta[humans].mean() if humans else beta.mean()),
+        "n_battles": counts.astype(int), "is_human": [is_human_source(s) for s in o.sources],
+    })
+    table["rank"] = ranks_from_ci(table["ci_low"], table["ci_high"]) if n_bootstrap > 0 else table["elo"].rank(ascending=False, method="min").astype(int)
+    table = table.sort_values(["rank", "elo"], ascending=[True, False]).reset_index(drop=True)
+    return BTResult(table, n, n_bootstrap, seed, anchor_name, both_bad, _connectivity_warnings(o))
