@@ -92,3 +92,15 @@ def test_build_refuses_non_human_sources(tmp_path):
     with pytest.raises(BenchError, match="not a human pool"):
         build(None, str(tmp_path / "m.csv"), str(tmp_path / "n.json"), scorers=["dat"])
     assert not (tmp_path / "n.json").exists()
+
+
+def test_aut_item_norms_from_ocsai_people():
+    index = NormIndex(norms_dir())
+    entry = index.find("aut", "semdis_minilm", "1")
+    assert entry is not None and "brick" in entry.items and entry.items["brick"].n >= 100
+    brick = entry.items["brick"]
+    median = brick.quantiles[50]
+    assert human_percentile("aut", "brick", "semdis_minilm", median, "1") == pytest.approx(50, abs=1)
+    assert index.lookup("aut", "brick", "semdis_minilm", median, "1")[1].endswith("#brick")
+    # an object without its own norm falls back to the task-level distribution
+    assert index.lookup("aut", "tin_can", "semdis_minilm", median, "1")[1] == entry.norm_id
