@@ -216,11 +216,11 @@ def dimension_reliability(d: pd.DataFrame, dimension: str) -> DimensionReliabili
     comp = None
     if wide.shape[1] >= 2 and len(wide) >= 3:
         fit = fit_crossed(d, "1")
-        if fit.method.startswith("mixedlm"):
+        if "fallback" not in fit.method:
             k = float(len(per_item) / (1.0 / per_item).sum())  # harmonic mean of ratings per item
             comp = icc_from_components(fit.variances, k)
             comp["variances"] = fit.variances
-            comp["method"] = "variance components of value ~ 1 + (1|rater) + (1|item), statsmodels MixedLM REML"
+            comp["method"] = f"value ~ 1 + (1|rater) + (1|item), {fit.method}"
         notes += fit.warnings
     kalpha = krippendorff_alpha(wide.T.to_numpy(), "ordinal") if wide.shape[1] >= 2 else float("nan")
     return DimensionReliability(

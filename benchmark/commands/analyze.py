@@ -1,9 +1,68 @@
-"""`creativity-bench analyze` (to be filled by its stage)."""
+"""`creativity-bench analyze`: reliability, human vs AI, Bradley-Terry, Turing mode and
+validity from one ratings source, written as report.json, report.md and report.html.
+
+Input: long-format files (``--ratings``, repeatable; the kind is recognised from the
+columns), a study in the ratings store (``--db URL --study ID``) or the published
+Stevenson et al. 2022 data (``--stevenson PATH``). Bad input is one line, exit code 2.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this command to the top-level app."""
+    """Add ``analyze`` to the top-level app."""
+
+    @app.command("analyze")
+    def analyze(
+        ratings: Optional[List[Path]] = typer.Option(None, "--ratings", help="CSV/TSV/JSONL/Parquet in long format: likert (item_id,rater_id,dimension,value[,source,...]), battles (left_source,right_source,winner,...) or guesses (item_id,rater_id,source,guess); repeatable"),
+        db: Optional[str] = typer.Option(None, "--db", help="ratings store URL (sqlite:///results/ratings.db, postgresql://...)"),
+        study: Optional[str] = typer.Option(None, "--study", help="study id in --db"),
+        stevenson: Optional[Path] = typer.Option(None, "--stevenson", help="folder of the Stevenson et al. 2022 human-vs-GPT-3 data: imported as a finished likert study"),
+        scores: Optional[Path] = typer.Option(None, "--scores", help="automatic scores of the rated responses (SCORE_COLUMNS) for the validity section"),
+        scorers: str = typer.Option("semdis_minilm,originality", "--scorers", help="with --stevenson: automatic scorers to validate ('' = none)"),
+        out: Path = typer.Option(..., "--out", help="output folder for report.json, report.md, report.html, plots/"),
+        exclude_failed_checks: Optional[int] = typer.Option(None, "--exclude-failed-checks", help="exclude raters who failed at least N attention checks"),
+        min_rt: Optional[float] = typer.Option(None, "--min-rt", help="exclude raters whose median seconds per item is below S"),
+        min_loo_r: Optional[float] = typer.Option(None, "--min-loo-r", help="exclude raters whose correlation with the others' consensus is below R"),
+        n_boot: int = typer.Option(1000, "--n-boot", help="bootstrap rounds (CIs)"),
+        n_perm: int = typer.Option(9999, "--n-perm", help="permutations per test"),
+        top_k: int = typer.Option(10, "--top-k", help="k for the best-humans-vs-best-AI comparison"),
+        both_bad: str = typer.Option("tie", "--both-bad", help="pairwise 'both_bad' verdicts: tie (half a win each) or drop"),
+        seed: int = typer.Option(0, "--seed", help="random seed for bootstraps and permutations"),
+    ) -> None:
+        """Analyse ratings and write report.json, report.md and report.html."""
+        from benchmark.analysis import ExclusionRules, analyze_ratings, load_ratings, load_study, write_report
+        from benchmark.errors import BenchError
+        from benchmark.tabular import read_table
+
+        given = sum(x is not None and x != [] for x in (ratings, db, stevenson))
+        if given != 1:
+            raise BenchError("give exactly one of --ratings FILE, --db URL --study ID, --stevenson PATH")
+        if both_bad not in ("tie", "drop"):
+            raise BenchError(f"--both-bad must be 'tie' or 'drop', not '{both_bad}'")
+        score_df = read_table(scores, required=["item_id", "source", "scorer", "value"]) if scores else None
+        if stevenson is not None:
+            from benchmark.analysis.stevenson import load_stevenson, score_stevenson
+
+            data = load_stevenson(stevenson)
+            names = tuple(n.strip() for n in scorers.split(",") if n.strip())
+            if score_df is None and names:
+                typer.echo(f"scoring {len(data.responses)} responses with {', '.join(names)} ...", err=True)
+                score_df, pending = score_stevenson(data.responses, names)
+                if pending:
+                    data.reference["validity_pending"] = pending
+        elif db is not None:
+            data = load_study(db, study)
+        else:
+            data = load_ratings(ratings)
+        rules = ExclusionRules(exclude_failed_checks, min_rt, min_loo_r)
+        report = analyze_ratings(data, scores=score_df, rules=rules, n_boot=n_boot, n_perm=n_perm, seed=seed,
+                                 top_k=top_k, both_bad=both_bad)
+        paths = write_report(report, out)
+        for kind, p in paths.items():
+            typer.echo(f"wrote {p}")

@@ -1,0 +1,112 @@
+"""Report figures (matplotlib, Agg backend) as PNG bytes.
+
+Why bytes: the HTML report must be self-contained (one file to mail or publish), so each
+figure is embedded as a base64 PNG; the same bytes are saved beside report.md.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    _plt().close(fig)
+    return buf.getvalue()
+
+
+def distributions(likert: pd.DataFrame) -> bytes:
+    """Share of each rating value per source, one panel per dimension."""
+    plt = _plt()
+    dims = sorted(likert["dimension"].unique())
+    sources = sorted(likert["source"].unique())
+    levels = np.sort(likert["value"].unique())
+    fig, axes = plt.subplots(1, len(dims), figsize=(4.2 * len(dims), 3.2), squeeze=False)
+    width = 0.8 / max(len(sources), 1)
+    for ax, dim in zip(axes[0], dims):
+        d = likert[likert["dimension"] == dim]
+        for j, src in enumerate(sources):
+            v = d.loc[d["source"] == src, "value"]
+            if not len(v):
+                continue
+            share = v.value_counts(normalize=True).reindex(levels, fill_value=0)
+            ax.bar(np.arange(len(levels)) + j * width, share.values, width, label=f"{src} (mean {v.mean():.2f})")
+        ax.set_xticks(np.arange(len(levels)) + 0.4 - width / 2)
+        ax.set_xticklabels([f"{x:g}" for x in levels])
+        ax.set_title(dim)
+        ax.set_xlabel("rating")
+        ax.set_ylabel("share of ratings")
+        ax.legend(fontsize=7)
+    return _png(fig)
+
+
+def forest(comparisons: pd.DataFrame) -> bytes:
+    """Mixed-model estimates (AI minus human, rating points) with 95% CIs."""
+    plt = _plt()
+    c = comparisons.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(c) + 1.2))
+    y = np.arange(len(c))[::-1]
+    ax.errorbar(c["estimate"], y, xerr=[c["estimate"] - c["ci_low"], c["ci_high"] - c["estimate"]], fmt="o", capsize=3)
+    ax.axvline(0, color="grey", lw=1, ls="--")
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{r.scope} / {r.dimension} / {r.contrast}" for r in c.itertuples()], fontsize=8)
+    ax.set_xlabel("AI minus human (rating points, mixed model, 95% CI)")
+    return _png(fig)
+
+
+def bt_ratings(table: pd.DataFrame) -> bytes:
+    """Bradley-Terry Elo ratings with bootstrap CIs, human source highlighted."""
+    plt = _plt()
+    t = table.sort_values("elo").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6.5, 0.4 * len(t) + 1.2))
+    colors = ["tab:orange" if h else "tab:blue" for h in t["is_human"]]
+    ax.errorbar(t["elo"], np.arange(len(t)), xerr=[t["elo"] - t["ci_low"], t["ci_high"] - t["elo"]], fmt="none", ecolor="grey", capsize=3)
+    ax.scatter(t["elo"], np.arange(len(t)), c=colors, zorder=3)
+    ax.set_yticks(np.arange(len(t)))
+    ax.set_yticklabels(t["source"], fontsize=8)
+    ax.axvline(1000, color="tab:orange", lw=1, ls=":")
+    ax.set_xlabel("Elo (Bradley-Terry, human = 1000, 95% bootstrap CI)")
+    return _png(fig)
+
+
+def reliability(rel: pd.DataFrame) -> bytes:
+    """Per dimension: ICC(2,1) / agreement ICC from variance components, Krippendorff's alpha."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    x = np.arange(len(rel))
+    cols = [c for c in ("icc_single", "icc_average", "krippendorff_ordinal") if c in rel.columns]
+    w = 0.8 / len(cols)
+    for j, c in enumerate(cols):
+        ax.bar(x + j * w, rel[c].astype(float), w, label=c)
+    ax.set_xticks(x + 0.4 - w / 2)
+    ax.set_xticklabels(rel["dimension"])
+    ax.set_ylim(min(0, float(np.nanmin(rel[cols].to_numpy(float))) - 0.05) if len(rel) else 0, 1)
+    ax.set_ylabel("reliability")
+    ax.legend(fontsize=7)
+    return _png(fig)
+
+
+def turing_shares(per_source: pd.DataFrame) -> bytes:
+    plt = _plt()
+    t = per_source.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6, 0.4 * len(t) + 1.2))
+    y = np.arange(len(t))
+    ax.errorbar(t["judged_human"], y, xerr=[t["judged_human"] - t["ci_low"], t["ci_high"] - t["judged_human"]], fmt="o", capsize=3)
+    ax.set_yticks(y)
+    ax.set_yticklabels(t["source"], fontsize=8)
+    ax.axvline(0.5, color="grey", ls="--", lw=1)
+    ax.set_xlabel("share judged human (95% Wilson CI)")
+    return _png(fig)
