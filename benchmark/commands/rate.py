@@ -22,7 +22,8 @@ def streamlit_command(port: int, address: str = "0.0.0.0") -> list[str]:
     app = Path(raters.__file__).parent / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.showSidebarNavigation", "false", "--server.fileWatcherType", "none"]
+            "--client.showSidebarNavigation", "false", "--client.toolbarMode", "viewer",
+            "--server.fileWatcherType", "none"]
 
 
 def register(app: typer.Typer) -> None:
