@@ -19,9 +19,8 @@ def train_scorer(
     task: Optional[str] = typer.Option(None, "--task", help="Only this task (aut, consequences, instances); default: the file's task column, else aut."),
     val: Optional[Path] = typer.Option(None, "--val", help="Validation ratings (same formats) to choose hyper-parameters and report r."),
     seed: int = typer.Option(0, "--seed", help="Seed for the MLP."),
-    no_mlp: bool = typer.Option(False, "--no-mlp", help="Ridge only (fast; for small data)."),
 ) -> None:
-    """Fit ridge + MLP on the ratings, print the validation r, write the parameters."""
+    """Fit the per-task ridge heads and neighbour memory, print the validation r, write the parameters."""
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -30,11 +29,11 @@ def train_scorer(
     train_df = read_ratings(data, task=task)
     val_df = read_ratings(val, task=task) if val is not None else None
     typer.echo(f"fitting on {len(train_df)} rated responses ({', '.join(f'{t}: {n}' for t, n in train_df['task'].value_counts().items())})")
-    model, report = fit_model(train_df, val_df, seed=seed, mlp=not no_mlp, source=f"{data} (val: {val})")
+    model, report = fit_model(train_df, val_df, seed=seed, source=f"{data} (val: {val})")
     written = model.save(out)
     if report.val_r is not None:
         per = ", ".join(f"{t} {r:.3f}" for t, r in report.val_r_by_task.items())
-        typer.echo(f"val Pearson r = {report.val_r:.3f} (n={report.n_val}; {per}); ridge alpha {report.ridge_alpha:g}, blend {report.blend:g}")
+        typer.echo(f"val Pearson r = {report.val_r:.3f} (n={report.n_val}; {per}); ridge alpha per task {report.alphas}")
     else:
         typer.echo("no --val given: no validation r (pass --val FILE to choose and report)")
     typer.echo(f"wrote {written / 'params.npz'} and provenance.json; use them with: creativity-bench score ... --scorer originality -O params={written}")

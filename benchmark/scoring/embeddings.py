@@ -27,6 +27,7 @@ from benchmark.errors import BenchError
 
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 GLOVE_6B_50D = "glove-6b-50d"
+_CHUNK = 2048  # texts encoded (and stored) per step
 _MEMORY_LIMIT = 500_000  # vectors kept in the per-process dict (~0.8 GB at 384 dims) before it is cleared
 
 
@@ -164,18 +165,26 @@ class SentenceEncoder:
             if k not in known and k not in todo:
                 todo[k] = t
         if todo:
+            from tqdm.auto import tqdm
+
             progress = len(todo) >= 2000 if show_progress is None else show_progress
-            vecs = self.model.encode(
-                list(todo.values()),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            ).astype(np.float32, copy=False)
-            new = dict(zip(todo.keys(), vecs))
-            if self.cache is not None:
-                self.cache.put_many(new)
-            known.update(new)
+            todo_keys, todo_texts = list(todo), list(todo.values())
+            bar = tqdm(total=len(todo_texts), desc="encoding", unit="text", disable=not progress)
+            # chunks are stored as they finish, so an interrupted encode keeps its work
+            for i in range(0, len(todo_texts), _CHUNK):
+                vecs = self.model.encode(
+                    todo_texts[i : i + _CHUNK],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                ).astype(np.float32, copy=False)
+                new = dict(zip(todo_keys[i : i + _CHUNK], vecs))
+                if self.cache is not None:
+                    self.cache.put_many(new)
+                known.update(new)
+                bar.update(len(new))
+            bar.close()
         for i, k in enumerate(keys):
             out[i] = known[k]
         return out

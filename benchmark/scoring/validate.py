@@ -55,36 +55,13 @@ def _frame(df: pd.DataFrame, task_id: str) -> pd.DataFrame:
     })
 
 
+def _within(pred: np.ndarray, y: np.ndarray, groups: np.ndarray) -> str:
+    rs = [_corr(pred[groups == g], y[groups == g])[0] for g in np.unique(groups) if (groups == g).sum() >= 30]
+    return f"   within = {np.nanmean(rs):6.3f} ({len(rs)} objects)" if rs else ""
+
+
 def _line(label: str, r: float, rho: float, n: int) -> str:
     return f"  {label:<44} r = {r:6.3f}   rho = {rho:6.3f}   n = {n}"
-
-
-def ocsai_splits(data: Path) -> dict[str, pd.DataFrame]:
-    """aut_train/aut_val and the Consequences/Instances rows of alltasks_train/val."""
-    from benchmark.scoring.originality import read_ocsai_jsonl
-
-    d = data / "ocsai-aut"
-    at = read_ocsai_jsonl(d / "aut_train.jsonl")
-    av = read_ocsai_jsonl(d / "aut_val.jsonl")
-    xt = read_ocsai_jsonl(d / "alltasks_train.jsonl")
-    xv = read_ocsai_jsonl(d / "alltasks_val.jsonl")
-    ci_tr = xt[xt["task"].isin(["consequences", "instances"])]
-    ci_va = xv[xv["task"].isin(["consequences", "instances"])]
-    return {"aut_train": at, "aut_val": av, "ci_train": ci_tr, "ci_val": ci_va}
-
-
-def training_set(splits: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """aut_train + Consequences/Instances train rows, minus any response that is also in a val split.
-
-    The ocsai files overlap (most aut_val rows reappear in alltasks_train), so the
-    AUT head is fitted on aut_train only and val responses are removed everywhere.
-    """
-    def keys(df: pd.DataFrame) -> pd.Series:
-        return df["task"] + "\x00" + df["item"].str.lower() + "\x00" + df["text"].str.lower()
-
-    val_keys = set(keys(splits["aut_val"])) | set(keys(splits["ci_val"]))
-    train = pd.concat([splits["aut_train"], splits["ci_train"]], ignore_index=True)
-    return train[~keys(train).isin(val_keys)].reset_index(drop=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     if data is None:
         print("no ../shared/data here: nothing to validate against", file=sys.stderr)
         return 2
-    from benchmark.scoring.originality import LearnedOriginality, leave_objects_out_cv
+    from benchmark.scoring.originality import LearnedOriginality, leave_objects_out_cv, ocsai_splits, ocsai_training_set
     from benchmark.scoring.semantic_distance import SemDisGlove, SemDisMiniLM
 
     splits = ocsai_splits(data)
@@ -108,13 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     frame = _frame(av, "aut")
     y = av["rating"].to_numpy(float)
     print(f"ocsai AUT val split ({len(av)} responses, 21 objects; mean human originality 1-5)")
+    items = av["item"].to_numpy()
     o = orig.score(frame)["value"].to_numpy(float)
-    print(_line("originality (learned)", *_corr(o, y)))
-    print(_line("semdis_minilm", *_corr(SemDisMiniLM().score(frame)["value"].to_numpy(float), y)))
+    print(_line("originality (learned)", *_corr(o, y)) + _within(o, y, items))
+    sd = SemDisMiniLM().score(frame)["value"].to_numpy(float)
+    print(_line("semdis_minilm", *_corr(sd, y)) + _within(sd, y, items))
     g = SemDisGlove().score(frame)["details"].map(json.loads)
     for comp in ("additive", "multiplicative"):
         vals = np.array([np.nan if d.get(comp) is None else d[comp] for d in g], dtype=float)
-        print(_line(f"semdis_glove ({comp}, GloVe 6B 50d)", *_corr(vals, y)))
+        print(_line(f"semdis_glove ({comp}, GloVe 6B 50d)", *_corr(vals, y)) + _within(vals, y, items))
+    print("  (within: mean r inside each object with 30+ val rows; pooled r also mixes the objects' rating levels)")
 
     print("ocsai val, other tasks (alltasks_val)")
     for task in ("consequences", "instances"):
@@ -144,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_cv:
         print("leave-objects-out 5-fold CV on the training split (objects never seen in fitting)")
-        cv = leave_objects_out_cv(training_set(splits))
+        cv = leave_objects_out_cv(ocsai_training_set(splits))
         print("  " + ", ".join(f"{k} r = {v:.3f}" for k, v in cv.items()))
 
     if args.judge_n > 0:

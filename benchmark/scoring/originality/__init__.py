@@ -8,7 +8,14 @@ it on a lab's own ratings and ``LearnedOriginality(params=DIR)`` uses the result
 from benchmark.scoring.originality.data import TASKS, read_ocsai_jsonl, read_ratings, task_of
 from benchmark.scoring.originality.model import DEFAULT_PARAMS_DIR, OriginalityModel
 from benchmark.scoring.originality.scorer import LearnedOriginality
-from benchmark.scoring.originality.train import FitReport, fit_model, leave_objects_out_cv
+from benchmark.scoring.originality.train import (
+    FitReport,
+    fit_model,
+    leave_objects_out_cv,
+    ocsai_splits,
+    ocsai_training_set,
+    ocsai_validation_set,
+)
 
 __all__ = [
     "DEFAULT_PARAMS_DIR",
@@ -18,6 +25,9 @@ __all__ = [
     "TASKS",
     "fit_model",
     "leave_objects_out_cv",
+    "ocsai_splits",
+    "ocsai_training_set",
+    "ocsai_validation_set",
     "read_ocsai_jsonl",
     "read_ratings",
     "task_of",

@@ -1,17 +1,18 @@
 """Features for the learned originality model.
 
-Why these: a ridge on the response embedding alone learns which *kinds* of uses people
-find original (r ~ .70). The rest adds what it cannot see: how the response relates to
-its object (element-wise product of response and item embeddings, MiniLM and GloVe
-semantic distances), how much was written (log words/characters: elaborate answers are
-rated higher), and how rare the words are (wordfreq Zipf), plus the task. Every feature
-comes from the cached MiniLM embedding of the response and of the item, so the learned
-scorer costs no extra transformer pass beyond what semantic distance already paid.
+Why these: the response embedding says which *kinds* of answers people find original;
+the item embedding and the response x item product say how the answer relates to its
+object (and carry each object's rating level); MiniLM and GloVe semantic distances,
+length (elaborate answers are rated higher) and word rarity (wordfreq Zipf) add what a
+sentence embedding smooths away. Every feature comes from the cached MiniLM embedding of
+the response and of the item, so the learned scorer costs no transformer pass beyond
+what semantic distance already paid.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -44,8 +45,20 @@ def text_stats(text: str) -> list[float]:
     return [math.log1p(len(toks)), math.log1p(len(text)), float(np.mean(z)), float(np.min(z)), unknown]
 
 
-def build_features(tasks: Sequence[str], items: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-    """Feature matrix: [emb(text), emb(text) * emb(item), scalars]; rows aligned with input.
+@dataclass
+class FeatureBlocks:
+    """Per-row feature blocks; the model decides which it combines (in-domain vs unseen)."""
+
+    text: np.ndarray  # MiniLM embedding of the response (unit rows)
+    item: np.ndarray  # MiniLM embedding of the item (object, scenario)
+    scalars: np.ndarray  # SCALAR_NAMES columns
+
+    def __len__(self) -> int:
+        return self.text.shape[0]
+
+
+def build_features(tasks: Sequence[str], items: Sequence[str], texts: Sequence[str]) -> FeatureBlocks:
+    """Feature blocks for aligned (task, item, text) lists.
 
     Inputs must already be checked (non-empty English text, known task); GloVe distances
     that cannot be computed (no known word) are set to 0 with ``glove_missing`` = 1.
@@ -62,8 +75,8 @@ def build_features(tasks: Sequence[str], items: Sequence[str], texts: Sequence[s
     mult = np.where(np.isnan(mult), 0.0, mult)
     stats = np.array([text_stats(t) for t in texts], dtype=np.float64).reshape(len(texts), 5)
     onehot = np.array([[1.0 if t == name else 0.0 for name in TASKS] for t in tasks]).reshape(len(texts), len(TASKS))
-    scalars = np.column_stack([semdis, add, mult, missing.astype(float), stats, onehot])
-    return np.hstack([e_text, e_text * e_item, scalars]).astype(np.float32)
+    scalars = np.column_stack([semdis, add, mult, missing.astype(float), stats, onehot]).astype(np.float32)
+    return FeatureBlocks(text=e_text, item=e_item, scalars=scalars)
 
 
-__all__ = ["FEATURE_VERSION", "SCALAR_NAMES", "build_features", "text_stats"]
+__all__ = ["FEATURE_VERSION", "FeatureBlocks", "SCALAR_NAMES", "build_features", "text_stats"]

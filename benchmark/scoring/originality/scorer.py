@@ -65,8 +65,10 @@ class LearnedOriginality:
                     where.append((r, j))
             problems.append(row)
         preds = np.empty(len(flat))
+        ood = np.zeros(len(flat), dtype=bool)
         for i in range(0, len(flat), _CHUNK):  # bounded memory for 100k+ responses
-            preds[i : i + _CHUNK] = self.model.predict(build_features(*zip(*flat[i : i + _CHUNK])))
+            t, it, tx = (list(x) for x in zip(*flat[i : i + _CHUNK]))
+            preds[i : i + _CHUNK], ood[i : i + _CHUNK] = self.model.predict(t, it, build_features(t, it, tx))
         per: list[list[float]] = [[math.nan] * len(u) for u in units]
         for (r, j), v in zip(where, preds):
             per[r][j] = float(v)
@@ -76,6 +78,7 @@ class LearnedOriginality:
             ok = [v for v in per[r] if not math.isnan(v)]
             det: dict[str, Any] = {"item": items[r], "task": tasks[r], "n_ideas": len(units[r]), "n_scored": len(ok)}
             if tasks[r] is not None and items[r] is not None:
+                # no rated responses to this item in training: scored by the object-free head
                 det["out_of_domain"] = not self.model.is_known_item(tasks[r], items[r])  # type: ignore[arg-type]
             if len(units[r]) > 1:
                 det["per_idea"] = [None if math.isnan(v) else round(v, 4) for v in per[r]]

@@ -1,32 +1,49 @@
-"""Fitting the originality model: ridge + small MLP on the features, blended on val.
+"""Fitting the originality model (see model.py for why this shape).
 
-Why this recipe: ridge on frozen embeddings is the known, robust baseline; a one-hidden-
-layer MLP captures the response x item interactions a linear model misses; averaging the
-two is steadier on unseen objects than either alone. Hyper-parameters are chosen on the
-validation split only (never on held-out data), and leave-objects-out cross-validation
-on the training split reports how the recipe does on objects it never saw.
+Per task: a PCA of the response embeddings (shared), a neighbour memory of the rated
+training responses, a ridge for items with ratings (its neighbour feature is computed
+leave-one-out on the training rows, so the ridge learns how far to trust neighbours it
+will really have) and a ridge on object-free features for unseen items. The in-domain
+alpha is chosen on the validation split only; ``leave_objects_out_cv`` reports how the
+recipe does on objects it never saw.
+
+``python -m benchmark.scoring.originality.train --out DIR`` refits the shipped
+parameters from ``../shared/data/ocsai-aut`` (train split; val for choosing).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
 import platform
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from benchmark.errors import BenchError
-from benchmark.scoring.originality.data import TASKS
-from benchmark.scoring.originality.features import FEATURE_VERSION, build_features
-from benchmark.scoring.originality.model import OriginalityModel
+from benchmark.scoring.originality.data import TASKS, read_ocsai_jsonl
+from benchmark.scoring.originality.features import FEATURE_VERSION, FeatureBlocks, build_features
+from benchmark.scoring.originality.model import (
+    K_NEIGHBOURS,
+    Linear,
+    Memory,
+    OriginalityModel,
+    TaskHead,
+    in_domain_matrix,
+    normalise_item,
+    out_of_domain_matrix,
+    quantise,
+)
 from benchmark.scoring.semantic_distance import text_problem
 
-RIDGE_ALPHAS = (30.0, 100.0, 300.0, 1000.0, 3000.0)
-BLENDS = tuple(round(x, 1) for x in np.linspace(0.0, 1.0, 11))
-MLP_HIDDEN = 128
-MLP_ALPHA = 3.0  # L2 penalty on the MLP weights; chosen on the ocsai val split
+RIDGE_ALPHAS = (100.0, 300.0, 1000.0, 3000.0)
+DEFAULT_ALPHA = 1000.0
+OUT_OF_DOMAIN_ALPHA = 1000.0  # chosen by leave-objects-out CV on the ocsai train split
+PCA_DIM = 128
 
 
 @dataclass
@@ -35,12 +52,9 @@ class FitReport:
 
     n_train: int
     n_val: int
-    ridge_alpha: float
-    blend: float
+    alphas: dict[str, float]
     val_r: float | None
-    val_r_ridge: float | None
-    val_r_mlp: float | None
-    val_r_by_task: dict[str, float]
+    val_r_by_task: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -52,40 +66,105 @@ def usable(df: pd.DataFrame) -> pd.DataFrame:
     return df[keep].reset_index(drop=True)
 
 
-def features_of(df: pd.DataFrame) -> np.ndarray:
+def features_of(df: pd.DataFrame) -> FeatureBlocks:
     return build_features(list(df["task"]), list(df["item"]), list(df["text"]))
 
 
 def pearson(a: Sequence[float], b: Sequence[float]) -> float:
     a, b = np.asarray(a, float), np.asarray(b, float)
+    m = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[m], b[m]
     if len(a) < 3 or np.std(a) == 0 or np.std(b) == 0:
         return float("nan")
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def _fit_parts(X: np.ndarray, y: np.ndarray, alpha: float, seed: int, mlp: bool):
+def _ridge(X: np.ndarray, y: np.ndarray, alpha: float) -> Linear:
     from sklearn.linear_model import Ridge
-    from sklearn.neural_network import MLPRegressor
 
-    mean = X.mean(axis=0).astype(np.float64)
-    scale = X.std(axis=0).astype(np.float64)
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
     scale[scale < 1e-8] = 1.0
-    Z = (X - mean) / scale
-    ridge = Ridge(alpha=alpha).fit(Z, y)
-    net = None
-    if mlp:
-        net = MLPRegressor(
-            hidden_layer_sizes=(MLP_HIDDEN,),
-            alpha=MLP_ALPHA,
-            learning_rate_init=1e-3,
-            batch_size=128,
-            max_iter=60,
-            early_stopping=True,
-            validation_fraction=0.1,
-            n_iter_no_change=6,
-            random_state=seed,
-        ).fit(Z, y)
-    return mean, scale, ridge, net
+    r = Ridge(alpha=alpha).fit((X - mean) / scale, y)
+    return Linear(mean, scale, r.coef_.astype(np.float64), float(r.intercept_))
+
+
+def _take(b: FeatureBlocks, idx: np.ndarray) -> FeatureBlocks:
+    return FeatureBlocks(b.text[idx], b.item[idx], b.scalars[idx])
+
+
+def _fit_pca(text_emb: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.decomposition import PCA
+
+    dim = min(PCA_DIM, text_emb.shape[0] - 1, text_emb.shape[1])
+    pca = PCA(n_components=dim, random_state=seed).fit(text_emb)
+    return pca.mean_.astype(np.float32), pca.components_.astype(np.float32)
+
+
+def fit_from_blocks(
+    train: pd.DataFrame,
+    blocks: FeatureBlocks,
+    *,
+    val: pd.DataFrame | None = None,
+    val_blocks: FeatureBlocks | None = None,
+    seed: int = 0,
+    alphas: Sequence[float] = RIDGE_ALPHAS,
+) -> tuple[OriginalityModel, FitReport]:
+    """Fit every task present in ``train`` from precomputed features (used by CV too)."""
+    pca_mean, pca_comp = _fit_pca(blocks.text, seed)
+    model = OriginalityModel({}, pca_mean, pca_comp)
+    proj = model.project(blocks.text)
+    y = train["rating"].to_numpy(float)
+    tasks = train["task"].to_numpy()
+    chosen: dict[str, float] = {}
+    for task in [t for t in TASKS if (tasks == t).any()]:
+        idx = np.flatnonzero(tasks == task)
+        if len(idx) < 20:
+            continue
+        items = [normalise_item(i) for i in train["item"].to_numpy()[idx]]
+        names = sorted(set(items))
+        codes, scale = quantise(proj[idx])
+        memory = Memory(names, np.array([names.index(i) for i in items], dtype=np.int32), codes, scale, y[idx].astype(np.float32))
+        neigh = memory.neighbour_mean(proj[idx], items, exclude=np.arange(len(idx)))
+        neigh = np.where(np.isnan(neigh), float(np.mean(y[idx])), neigh)  # a single-response item
+        sub = _take(blocks, idx)
+        X_in = in_domain_matrix(sub, neigh)
+        alpha = DEFAULT_ALPHA
+        head_val = None
+        if val is not None and val_blocks is not None:
+            vidx = np.flatnonzero(val["task"].to_numpy() == task)
+            if len(vidx) >= 20:
+                head_val = vidx
+        if head_val is not None and len(alphas) > 1:
+            vsub = _take(val_blocks, head_val)  # type: ignore[arg-type]
+            v_items = list(val["item"].to_numpy()[head_val])
+            v_neigh = memory.neighbour_mean(model.project(vsub.text), v_items)
+            known = ~np.isnan(v_neigh)
+            if known.sum() >= 20:
+                X_v = in_domain_matrix(_take(vsub, np.flatnonzero(known)), v_neigh[known])
+                y_v = val["rating"].to_numpy(float)[head_val][known]
+                scores = {a: pearson(_ridge(X_in, y[idx], a).predict(X_v), y_v) for a in alphas}
+                alpha = max(scores, key=lambda a: -1.0 if np.isnan(scores[a]) else scores[a])
+        chosen[task] = alpha
+        model.heads[task] = TaskHead(
+            inside=_ridge(X_in, y[idx], alpha),
+            outside=_ridge(out_of_domain_matrix(sub), y[idx], OUT_OF_DOMAIN_ALPHA),
+            memory=memory,
+            y_min=float(np.min(y[idx])),
+            y_max=float(np.max(y[idx])),
+        )
+    if not model.heads:
+        raise BenchError("no task has 20 usable rated responses", fix="give at least 20 rated responses per task")
+    report = FitReport(n_train=len(train), n_val=0 if val is None else len(val), alphas=chosen, val_r=None)
+    if val is not None and val_blocks is not None and len(val):
+        pred, _ = model.predict(list(val["task"]), list(val["item"]), val_blocks)
+        yv = val["rating"].to_numpy(float)
+        report.val_r = pearson(pred, yv)
+        for t in TASKS:
+            m = val["task"].to_numpy() == t
+            if m.sum() >= 3:
+                report.val_r_by_task[t] = pearson(pred[m], yv[m])
+    return model, report
 
 
 def fit_model(
@@ -93,82 +172,38 @@ def fit_model(
     val: pd.DataFrame | None = None,
     *,
     seed: int = 0,
-    mlp: bool = True,
-    alphas: Sequence[float] = RIDGE_ALPHAS,
     source: str = "",
-    progress: bool = True,
 ) -> tuple[OriginalityModel, FitReport]:
-    """Fit on ``train`` (task, item, text, rating); choose alpha and blend on ``val``.
-
-    Without ``val`` the middle alpha and an even blend are used.
-    """
+    """Fit on ``train`` (task, item, text, rating); choose the in-domain alpha on ``val``."""
     train = usable(train)
     if len(train) < 20:
         raise BenchError(f"only {len(train)} usable training rows", fix="give at least 20 rated responses")
     val = usable(val) if val is not None else None
-    Xtr = features_of(train)
-    ytr = train["rating"].to_numpy(float)
-    Xva = features_of(val) if val is not None and len(val) else None
-    yva = val["rating"].to_numpy(float) if Xva is not None else None
-
-    alpha = float(alphas[len(alphas) // 2])
-    if Xva is not None and len(alphas) > 1:
-        from sklearn.linear_model import Ridge
-
-        mean, scale = Xtr.mean(0), Xtr.std(0)
-        scale[scale < 1e-8] = 1.0
-        scores = {a: pearson(Ridge(alpha=a).fit((Xtr - mean) / scale, ytr).predict((Xva - mean) / scale), yva) for a in alphas}
-        alpha = max(scores, key=lambda a: -1 if np.isnan(scores[a]) else scores[a])
-    mean, scale, ridge, net = _fit_parts(Xtr, ytr, alpha, seed, mlp and len(train) >= 200)
-    model = OriginalityModel(
-        mean=mean,
-        scale=scale,
-        ridge_coef=ridge.coef_.astype(np.float64),
-        ridge_intercept=float(ridge.intercept_),
-        mlp_weights=[w for w in net.coefs_] if net is not None else [],
-        mlp_biases=[b for b in net.intercepts_] if net is not None else [],
-        blend=1.0 if net is None else 0.5,
-        y_min=float(np.min(ytr)),
-        y_max=float(np.max(ytr)),
-        items={t: sorted({str(i).strip().lower() for i in train.loc[train["task"] == t, "item"]}) for t in TASKS if (train["task"] == t).any()},
-    )
-    val_r = val_r_ridge = val_r_mlp = None
-    by_task: dict[str, float] = {}
-    if Xva is not None:
-        model.blend = 1.0
-        p_ridge = model.predict(Xva)
-        val_r_ridge = pearson(p_ridge, yva)
-        if net is not None:
-            model.blend = 0.0
-            p_mlp = model.predict(Xva)
-            val_r_mlp = pearson(p_mlp, yva)
-            model.blend = max(BLENDS, key=lambda w: pearson(w * p_ridge + (1 - w) * p_mlp, yva))
-        pred = model.predict(Xva)
-        val_r = pearson(pred, yva)
-        for t in TASKS:
-            m = (val["task"] == t).to_numpy()
-            if m.sum() >= 3:
-                by_task[t] = pearson(pred[m], yva[m])
-    report = FitReport(len(train), 0 if val is None else len(val), alpha, model.blend, val_r, val_r_ridge, val_r_mlp, by_task)
-    model.provenance = provenance(train, val, report, seed, source)
+    blocks = features_of(train)
+    val_blocks = features_of(val) if val is not None and len(val) else None
+    model, report = fit_from_blocks(train, blocks, val=val, val_blocks=val_blocks, seed=seed)
+    model.provenance = provenance(train, report, seed, source)
     return model, report
 
 
-def provenance(train: pd.DataFrame, val: pd.DataFrame | None, report: FitReport, seed: int, source: str) -> dict[str, Any]:
-    import sklearn
-
+def provenance(train: pd.DataFrame, report: FitReport, seed: int, source: str) -> dict[str, Any]:
     import sentence_transformers
+    import sklearn
 
     return {
         "what": "learned originality: predicts the mean human originality rating of a response",
         "source": source,
         "n_train_by_task": {t: int((train["task"] == t).sum()) for t in TASKS},
-        "n_items_by_task": {t: int(train.loc[train["task"] == t, "item"].str.lower().nunique()) for t in TASKS},
+        "n_items_by_task": {t: int(train.loc[train["task"] == t, "item"].map(normalise_item).nunique()) for t in TASKS},
         "rating_range": [float(train["rating"].min()), float(train["rating"].max())],
         "seed": seed,
         "feature_version": FEATURE_VERSION,
-        "features": "MiniLM(all-MiniLM-L6-v2) emb(text), emb(text)*emb(item), SemDis MiniLM + GloVe 6B 50d add/mult, log words/chars, wordfreq zipf mean/min, unknown share, task one-hot",
-        "model": f"standardise -> ridge(alpha={report.ridge_alpha}) blended {report.blend}:{round(1 - report.blend, 2)} with MLP({MLP_HIDDEN}, relu, L2 {MLP_ALPHA})",
+        "features": "all-MiniLM-L6-v2 emb(text), emb(item), emb(text)*emb(item); SemDis MiniLM + GloVe 6B 50d "
+                    "additive/multiplicative; log words/chars; wordfreq zipf mean/min; unknown-word share; task",
+        "model": f"per task: ridge on features + similarity-weighted mean rating of the {K_NEIGHBOURS} nearest "
+                 f"same-item training responses (PCA {PCA_DIM}, int8; leave-one-out when fitting); "
+                 f"unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on [emb(text), scalars]",
+        "memory": "PCA-reduced int8 embeddings of the training responses and their mean ratings; no text is stored",
         "fit": report.as_dict(),
         "versions": {
             "python": platform.python_version(),
@@ -180,31 +215,101 @@ def provenance(train: pd.DataFrame, val: pd.DataFrame | None, report: FitReport,
     }
 
 
-def leave_objects_out_cv(data: pd.DataFrame, n_splits: int = 5, *, seed: int = 0, mlp: bool = True) -> dict[str, float]:
-    """Pearson r on folds whose objects were never seen in fitting (GroupKFold by item)."""
+def leave_objects_out_cv(data: pd.DataFrame, n_splits: int = 5, *, seed: int = 0) -> dict[str, float]:
+    """Pearson r of the full recipe on folds whose objects were never seen (GroupKFold by item).
+
+    ``all`` pools every row (it mixes objects whose ratings differ in level, which no model
+    can know for an unseen object); ``mean_within_object`` is the mean r inside each object
+    with 30+ rows, the figure that matters for ranking responses to one prompt.
+    """
     from sklearn.model_selection import GroupKFold
 
     data = usable(data)
-    X = features_of(data)
+    blocks = features_of(data)
     y = data["rating"].to_numpy(float)
-    groups = (data["task"] + ":" + data["item"].str.lower()).to_numpy()
-    pred = np.empty(len(y))
-    for tr_idx, te_idx in GroupKFold(n_splits=n_splits).split(X, y, groups):
-        mean, scale, ridge, net = _fit_parts(X[tr_idx], y[tr_idx], RIDGE_ALPHAS[len(RIDGE_ALPHAS) // 2], seed, mlp)
-        Z = (X[te_idx] - mean) / scale
-        p = ridge.predict(Z)
-        if net is not None:
-            p = 0.5 * p + 0.5 * net.predict(Z)
-        pred[te_idx] = p
+    groups = (data["task"] + ":" + data["item"].map(normalise_item)).to_numpy()
+    pred = np.full(len(y), np.nan)
+    for tr_idx, te_idx in GroupKFold(n_splits=n_splits).split(y, y, groups):
+        model, _ = fit_from_blocks(data.iloc[tr_idx].reset_index(drop=True), _take(blocks, tr_idx), seed=seed, alphas=(DEFAULT_ALPHA,))
+        pred[te_idx], _ = model.predict(list(data["task"].to_numpy()[te_idx]), list(data["item"].to_numpy()[te_idx]), _take(blocks, te_idx))
     out = {"all": pearson(pred, y)}
     for t in TASKS:
         m = (data["task"] == t).to_numpy()
         if m.sum() >= 3:
             out[t] = pearson(pred[m], y[m])
-    # pooled r mixes objects of different mean rating; the per-object mean r is stricter
     per_obj = [pearson(pred[groups == g], y[groups == g]) for g in np.unique(groups) if (groups == g).sum() >= 30]
     out["mean_within_object"] = float(np.nanmean(per_obj)) if per_obj else float("nan")
     return out
 
 
-__all__ = ["FitReport", "fit_model", "leave_objects_out_cv", "pearson", "usable"]
+def ocsai_splits(data: Path) -> dict[str, pd.DataFrame]:
+    """aut_train/aut_val and the Consequences/Instances rows of alltasks_train/val."""
+    d = data / "ocsai-aut"
+    xt = read_ocsai_jsonl(d / "alltasks_train.jsonl")
+    xv = read_ocsai_jsonl(d / "alltasks_val.jsonl")
+    return {
+        "aut_train": read_ocsai_jsonl(d / "aut_train.jsonl"),
+        "aut_val": read_ocsai_jsonl(d / "aut_val.jsonl"),
+        "ci_train": xt[xt["task"].isin(["consequences", "instances"])].reset_index(drop=True),
+        "ci_val": xv[xv["task"].isin(["consequences", "instances"])].reset_index(drop=True),
+    }
+
+
+def ocsai_training_set(splits: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """aut_train + Consequences/Instances train rows, minus every response also in a val split.
+
+    The ocsai files overlap (most aut_val rows reappear in alltasks_train), so AUT uses
+    aut_train only, and val responses are removed from the training rows everywhere.
+    """
+    def keys(df: pd.DataFrame) -> pd.Series:
+        return df["task"] + "\x00" + df["item"].map(normalise_item) + "\x00" + df["text"].str.strip().str.lower()
+
+    val_keys = set(keys(splits["aut_val"])) | set(keys(splits["ci_val"]))
+    train = pd.concat([splits["aut_train"], splits["ci_train"]], ignore_index=True)
+    return train[~keys(train).isin(val_keys)].reset_index(drop=True)
+
+
+def ocsai_validation_set(splits: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat([splits["aut_val"], splits["ci_val"]], ignore_index=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Refit the shipped parameters from the ocsai data."""
+    import os
+
+    from benchmark.paths import shared_data_dir
+
+    ap = argparse.ArgumentParser(prog="python -m benchmark.scoring.originality.train")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "params"))
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    data = shared_data_dir()
+    if data is None:
+        print("../shared/data is not here", file=sys.stderr)
+        return 2
+    splits = ocsai_splits(data)
+    train, val = ocsai_training_set(splits), ocsai_validation_set(splits)
+    src = ("ocsai-aut (Organisciak et al. 2023, MIT; massivetexts/ocsai data/ocsai1 at db5a3ee): "
+           "aut_train + alltasks_train Consequences/Instances rows, minus responses in aut_val/alltasks_val; "
+           "alpha chosen on aut_val + alltasks_val Consequences/Instances")
+    model, report = fit_model(train, val, seed=args.seed, source=src)
+    model.save(args.out)
+    print(f"val r = {report.val_r:.3f} {report.val_r_by_task} alphas {report.alphas}; wrote {args.out}")
+    return 0
+
+
+__all__ = [
+    "FitReport",
+    "fit_from_blocks",
+    "fit_model",
+    "leave_objects_out_cv",
+    "ocsai_splits",
+    "ocsai_training_set",
+    "ocsai_validation_set",
+    "pearson",
+    "usable",
+]
+
+if __name__ == "__main__":
+    sys.exit(main())
