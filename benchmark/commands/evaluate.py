@@ -40,8 +40,9 @@ def register(app: typer.Typer) -> None:
             n=n, seed=seed, limit=limit, concurrency=concurrency, progress=not quiet,
         )
         rs = result.run_summary
-        typer.echo(f"\n{model} on {suite or task}: {rs.ok} responses ({rs.errors} errors), "
-                   f"{rs.tokens} tokens, {rs.tokens_per_s:.0f} tokens/s\n")
+        t = result.totals
+        typer.echo(f"\n{model} on {suite or task}: {t['ok']} responses ({t['errors']} errors), {t['tokens']} tokens; "
+                   f"this session generated {rs.generated} ({rs.skipped} were already done)\n")
         typer.echo(format_table(result.summary))
         typer.echo(f"\nreport: {out / 'report.html'} (also report.md, report.json); "
                    f"leaderboard: {out / 'leaderboard.md'}; responses and scores: {result.run_dir}\n")

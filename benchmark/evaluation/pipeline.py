@@ -29,6 +29,7 @@ class EvaluationResult:
     summary: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)  # whole run, earlier sessions included
 
 
 def run_slug(model: str, suite: str | None, task: str | None) -> str:
@@ -96,6 +97,8 @@ def evaluate(
     files["summary.csv"] = write_table(summary, out_dir / "summary.csv")
     timings["leaderboard_s"] = time.perf_counter() - t0
 
-    result = EvaluationResult(out_dir, run_dir, run_summary, scores, lb, summary, files, timings)
+    totals = {"responses": int(len(responses)), "ok": int(len(ok)), "errors": int(len(responses) - len(ok)),
+              "tokens": int(pd.to_numeric(responses.get("tokens"), errors="coerce").fillna(0).sum())}
+    result = EvaluationResult(out_dir, run_dir, run_summary, scores, lb, summary, files, timings, totals)
     files.update(write_evaluation_report(result, model=model, suite=suite or task or ""))
     return result

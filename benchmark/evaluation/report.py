@@ -27,6 +27,10 @@ def _fmt(v: Any, spec: str = ".2f") -> str:
         return str(v)
 
 
+def _text(v: Any) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
 def norm_plot_png(summary: pd.DataFrame) -> bytes | None:
     """Cumulative human curves with the model's mean [CI]; None when no task has a norm."""
     import matplotlib
@@ -37,7 +41,7 @@ def norm_plot_png(summary: pd.DataFrame) -> bytes | None:
 
     from benchmark.scoring.norms import GRID, load_norms
 
-    rows = summary[summary["norm_id"].notna()]
+    rows = summary[summary["norm_id"].notna() & summary["mean"].notna()]
     if rows.empty:
         return None
     index = load_norms()
@@ -70,11 +74,11 @@ def summary_markdown(summary: pd.DataFrame) -> list[str]:
         "|---|---|---:|---|---:|---|---|",
     ]
     for _, r in summary.iterrows():
-        pct = "no human norm" if _fmt(r["human_percentile"]) == "-" else (
+        pct = _text(r.get("note")) if _fmt(r["mean"]) == "-" else "no human norm" if _fmt(r["human_percentile"]) == "-" else (
             f"{_fmt(r['human_percentile'], '.0f')} [{_fmt(r['pct_ci_low'], '.0f')}, {_fmt(r['pct_ci_high'], '.0f')}]")
         lines.append(
             f"| {r['task_id']} | {r['scorer']} | {r['n']} | {_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}] "
-            f"| {_fmt(r['human_median'])} | {pct} | {r['human_data'] or '-'} |")
+            f"| {_fmt(r['human_median'])} | {pct} | {_text(r['human_data'])} |")
     return lines
 
 
@@ -94,18 +98,19 @@ def write_evaluation_report(result: Any, *, model: str, suite: str) -> dict[str,
     rs = result.run_summary
     doc = {
         "model": model, "suite": suite, "run_id": rs.run_id, "run_dir": str(result.run_dir),
-        "responses": {"ok": rs.ok, "errors": rs.errors, "tokens": rs.tokens},
+        "responses": result.totals,
         "timings_s": {k: round(v, 2) for k, v in result.timings.items()},
         "summary": json.loads(result.summary.to_json(orient="records")),
         "leaderboard_rows": int(len(result.leaderboard)),
-        "manifest": {k: manifest.get(k) for k in ("versions", "git_commit", "seed", "seed_scheme", "tasks", "created_at", "started_at", "finished_at") if k in manifest},
+        "manifest": {k: manifest.get(k) for k in ("seed", "seed_scheme", "git", "python", "packages", "tasks", "created_at", "ended_at") if k in manifest},
     }
     files["report.json"] = write_text_atomic(out / "report.json", json.dumps(doc, indent=1, default=str))
     md = [
         f"# {model} on the `{suite}` suite",
         "",
-        f"Run `{rs.run_id}`: {rs.ok} responses ({rs.errors} errors), {rs.tokens} tokens; "
-        f"git commit {manifest.get('git_commit', 'unknown')}; seed {manifest.get('seed', 'unknown')}.",
+        f"Run `{rs.run_id}`: {result.totals['ok']} responses ({result.totals['errors']} errors), {result.totals['tokens']} tokens; "
+        f"git commit {(manifest.get('git') or {}).get('commit', 'unknown')}; seed {manifest.get('seed', 'unknown')}; "
+        f"manifest: `{result.run_dir.name}/manifest.json`.",
         "",
         "## Against people",
         "",

@@ -21,7 +21,7 @@ PRIMARY_SCORERS = (
 
 SUMMARY_COLUMNS = [
     "task_id", "scorer", "source", "n", "n_items", "mean", "ci_low", "ci_high",
-    "human_median", "human_percentile", "pct_ci_low", "pct_ci_high", "norm_id", "human_data",
+    "human_median", "human_percentile", "pct_ci_low", "pct_ci_high", "norm_id", "human_data", "note",
 ]
 
 
@@ -47,17 +47,39 @@ def summary_table(scores: pd.DataFrame, leaderboard: pd.DataFrame) -> pd.DataFra
         entry = index.find(task_id, scorer, version)
         dist = entry.task if entry is not None else None
         lb = leaderboard[(leaderboard["task_id"] == task_id) & (leaderboard["scorer"] == scorer)]
-        for _, r in lb.iterrows():
-            pct = lambda v: dist.percentile(v) if dist is not None and not _nan(v) else math.nan  # noqa: E731
+        pct = lambda v: dist.percentile(v) if dist is not None and not _nan(v) else math.nan  # noqa: E731
+        norm = {
+            "human_median": dist.quantiles[50] if dist is not None else math.nan,
+            "norm_id": entry.norm_id if entry is not None else None,
+            "human_data": f"{entry.norm_id.split(':')[0]} (n={dist.n})" if entry is not None else None,
+        }
+        for source, src_scores in sg.groupby("source", sort=True):
+            ranked = lb[lb["source"] == source]
+            if ranked.empty:  # every response unscorable: say why instead of dropping the task
+                rows.append({"task_id": task_id, "scorer": scorer, "source": source, "n": 0, "n_items": 0,
+                             "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "human_percentile": math.nan,
+                             "pct_ci_low": math.nan, "pct_ci_high": math.nan, **norm,
+                             "note": f"no score for {len(src_scores)} responses: {_top_reason(src_scores)}"})
+                continue
+            r = ranked.iloc[0]
             rows.append({
-                "task_id": task_id, "scorer": scorer, "source": r["source"], "n": int(r["n"]),
+                "task_id": task_id, "scorer": scorer, "source": source, "n": int(r["n"]),
                 "n_items": int(r["n_items"]), "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                "human_median": dist.quantiles[50] if dist is not None else math.nan,
                 "human_percentile": pct(r["mean"]), "pct_ci_low": pct(r["ci_low"]), "pct_ci_high": pct(r["ci_high"]),
-                "norm_id": entry.norm_id if entry is not None else None,
-                "human_data": f"{entry.norm_id.split(':')[0]} (n={dist.n})" if entry is not None else None,
+                **norm, "note": None,
             })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _top_reason(scores: pd.DataFrame) -> str:
+    """The most common ``reason`` in the details of unscorable responses (shortened)."""
+    import json
+
+    reasons = [str(json.loads(d).get("reason", "unknown")) for d in scores["details"] if isinstance(d, str)]
+    if not reasons:
+        return "unknown"
+    top = max(set(reasons), key=reasons.count).split(";")[0]
+    return top[:60]
 
 
 def _nan(v: object) -> bool:
@@ -76,7 +98,11 @@ def format_table(summary: pd.DataFrame) -> str:
     lines = [head, "-" * len(head)]
     for _, r in summary.iterrows():
         model = f"{f(r['mean'])} [{f(r['ci_low'])}, {f(r['ci_high'])}]"
-        pct = "no human norm" if _nan(r["human_percentile"]) else (
-            f"{f(r['human_percentile'], '.0f')} [{f(r['pct_ci_low'], '.0f')}, {f(r['pct_ci_high'], '.0f')}]")
+        if _nan(r["mean"]):
+            model, pct = "-", str(r["note"])
+        elif _nan(r["human_percentile"]):
+            pct = "no human norm"
+        else:
+            pct = f"{f(r['human_percentile'], '.0f')} [{f(r['pct_ci_low'], '.0f')}, {f(r['pct_ci_high'], '.0f')}]"
         lines.append(f"{r['task_id']:<20} {r['scorer']:<14} {int(r['n']):>4}  {model:<24} {f(r['human_median']):>12}  {pct:<20}")
     return "\n".join(lines)
