@@ -1,0 +1,68 @@
+"""`creativity-bench study ...` and `rate` from the command line, in-process."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from benchmark.cli import main
+from benchmark.commands.rate import streamlit_command
+from benchmark.records import RESPONSE_COLUMNS
+
+
+def test_create_status_export_open_close(tmp_path, run_dir, capsys):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["study", "create", "--id", "cli", "--run", str(run_dir), "--k", "2", "--db", db,
+                 "--dimension", "originality:How new?:1=old|5=new", "--check-rate", "0", "--min-time", "0"]) == 0
+    created = json.loads(capsys.readouterr().out)
+    assert created["items"] == 12 and created["ratings_needed"] == 24
+    assert main(["study", "status", "--study", "cli", "--db", db]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["ratings_done"] == 0 and status["status"] == "open"
+    from benchmark.studies import open_store
+
+    store = open_store(db)
+    assert store.get_study("cli")["config"]["dimensions"] == [
+        {"name": "originality", "description": "How new?", "anchors": {"1": "old", "5": "new"}}]
+    store.enter("cli", "r")
+    a = store.claim("cli", "r")
+    assert store.submit("cli", "r", a["item_id"], {"originality": 5}).status == "stored"
+    assert main(["study", "export", "--study", "cli", "--out", str(tmp_path / "x"), "--format", "csv", "--db", db]) == 0
+    df = pd.read_csv(tmp_path / "x" / "cli_likert.csv")
+    assert df[["rater_id", "dimension", "value"]].values.tolist() == [["r", "originality", 5]]
+    assert main(["study", "close", "--study", "cli", "--db", db]) == 0
+    assert store.get_study("cli")["status"] == "closed"
+    assert main(["study", "open", "--study", "cli", "--db", db]) == 0
+    assert store.get_study("cli")["status"] == "open"
+
+
+def test_errors_are_one_line_with_exit_code_2(tmp_path, run_dir, capsys):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["study", "status", "--study", "nope", "--db", db]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "no study 'nope'" in err and "\n" not in err
+    assert main(["study", "create", "--id", "h", "--human", str(run_dir), "--db", db]) == 2
+    assert "non-human source" in capsys.readouterr().err
+    assert main(["rate", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 2
+    assert "cannot open the ratings store" in capsys.readouterr().err
+
+
+def test_import_human_responses_as_a_run_folder(shared_data, tmp_path):
+    src = pd.read_csv(shared_data / "stevenson-human-vs-gpt3" / "aut_human_vs_gpt3.csv")
+    people = src[src["human"] == "human"].head(5)
+    pd.DataFrame({"task_id": "aut", "item_id": people["object"].str.replace(" ", "_"),
+                  "text": people["response"]}).to_csv(tmp_path / "people.csv", index=False)
+    assert main(["study", "import", "--responses", str(tmp_path / "people.csv"), "--pool", "stevenson2022",
+                 "--out", str(tmp_path / "human-run")]) == 0
+    df = pd.read_parquet(tmp_path / "human-run" / "responses.parquet")
+    assert list(df.columns) == RESPONSE_COLUMNS and set(df["source"]) == {"human/stevenson2022"}
+    assert df["ideas"].map(lambda x: x is not None and len(x) >= 1).all()
+    manifest = json.loads((tmp_path / "human-run" / "manifest.json").read_text())
+    assert manifest["kind"] == "human_import" and manifest["rows"] == 5
+
+
+def test_rate_runs_streamlit_on_the_app_without_sidebar_pages():
+    cmd = streamlit_command(8123)
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("raters/app.py")
+    assert "8123" in cmd and "--client.showSidebarNavigation" in cmd

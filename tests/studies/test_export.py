@@ -1,0 +1,76 @@
+"""Exports in the long format of interfaces.md section 5, with the true sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from benchmark.errors import BenchError
+from benchmark.studies import Store, StudySpec, create_study, export_ratings, write_ratings
+from benchmark.studies.export import BATTLE_COLUMNS, GUESS_COLUMNS, LIKERT_COLUMNS
+from tests.studies.fixtures import MODEL_SOURCES
+
+
+def _store(tmp_path, run_dir, **kw):
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    create_study(store, StudySpec("e", **{"k": 1, "min_time_s": 0, "check_rate": 0, **kw}), runs=[run_dir])
+    store.enter("e", "r1")
+    return store
+
+
+def test_likert_export_has_the_contract_columns_and_true_sources(tmp_path, run_dir):
+    store = _store(tmp_path, run_dir, check_rate=0.5)
+    while (a := store.claim("e", "r1")) is not None:
+        store.submit("e", "r1", a["item_id"], {"originality": 2, "usefulness": 3, "surprise": 4, "overall": 5})
+    df = export_ratings(store.url, "e")["likert"]
+    assert list(df.columns) == LIKERT_COLUMNS
+    real = df[~df["is_check"]]
+    assert set(real["source"]) == set(MODEL_SOURCES) and len(real) == 12 * 4
+    assert set(real["response_item_id"]) == {"brick", "fork"} and real["check_passed"].isna().all()
+    assert df[df["is_check"]]["check_passed"].notna().all()
+    assert str(df["submitted_at"].dt.tz) == "UTC" and (df["rt_s"] >= 0).all()
+    assert df.groupby("dimension")["value"].first().to_dict() == {"originality": 2, "usefulness": 3, "surprise": 4, "overall": 5}
+
+
+def test_battles_map_left_and_right_back_through_the_shown_order(tmp_path, run_dir):
+    store = _store(tmp_path, run_dir, mode="pairwise", max_pairs_per_prompt=9)
+    shown_left = {}
+    while (a := store.claim("e", "r1")) is not None:
+        view = store.item_view("e", a["item_id"], a["swapped"])
+        shown_left[a["item_id"]] = view["texts"][0]
+        store.submit("e", "r1", a["item_id"], {"creativity": "left"})
+    b = export_ratings(store.url, "e")["battles"]
+    assert list(b.columns) == BATTLE_COLUMNS and len(b) == 18 and set(b["winner"]) == {"left"}
+    with store.read() as conn:
+        from sqlalchemy import select
+
+        from benchmark.studies.models import ItemText
+        by_id = dict(conn.execute(select(ItemText.text_id, ItemText.text)).all())
+    assert sorted(by_id[t] for t in b["left_item"]) == sorted(shown_left.values())
+    assert (b["left_source"] != b["right_source"]).all()
+
+
+def test_guesses_export_one_row_per_judgement(tmp_path, run_dir):
+    store = _store(tmp_path, run_dir, mode="turing")
+    while (a := store.claim("e", "r1")) is not None:
+        store.submit("e", "r1", a["item_id"], {"guess": "human", "confidence": 4})
+    g = export_ratings(store.url, "e")["guesses"]
+    assert list(g.columns) == GUESS_COLUMNS and len(g) == 12
+    assert set(g["guess"]) == {"human"} and set(g["confidence"]) == {4} and set(g["source"]) == set(MODEL_SOURCES)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_write_ratings_round_trips(tmp_path, run_dir, fmt):
+    store = _store(tmp_path, run_dir)
+    a = store.claim("e", "r1")
+    store.submit("e", "r1", a["item_id"], {"originality": 1, "usefulness": 1, "surprise": 1, "overall": 1})
+    (path,) = write_ratings(store.url, "e", tmp_path / "out", fmt)
+    back = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+    assert path.name == f"e_likert.{fmt}" and len(back) == 4 and set(back["value"]) == {1}
+
+
+def test_exporting_ratings_of_a_respond_study_is_refused(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    create_study(store, StudySpec("r", mode="respond", suite="smoke", tasks=["haiku"], pool="p"))
+    with pytest.raises(BenchError, match="respond study"):
+        export_ratings(store.url, "r")
