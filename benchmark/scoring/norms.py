@@ -163,6 +163,7 @@ class NormIndex:
                 return
             name = str(doc.get("name") or path.stem)
             self.files[name] = {k: v for k, v in doc.items() if k != "entries"}
+            stale = _stale_params(doc.get("provenance") or {})
             for raw in doc["entries"]:
                 e = NormEntry(
                     norm_id=f"{name}:{raw['task_id']}:{raw['scorer']}",
@@ -170,7 +171,8 @@ class NormIndex:
                     task=Distribution.from_json(raw["task"]),
                     items={k: Distribution.from_json(v) for k, v in raw.get("items", {}).items()},
                     any_version=bool(raw.get("any_version", False)),
-                    use_for_percentiles=bool(raw.get("use_for_percentiles", True)) and doc.get("label") == "human",
+                    use_for_percentiles=bool(raw.get("use_for_percentiles", True)) and doc.get("label") == "human"
+                    and raw["scorer"] not in stale,
                 )
                 self.entries.setdefault((e.task_id, e.scorer), []).append(e)
         except (ValueError, KeyError, TypeError) as exc:
@@ -195,6 +197,26 @@ class NormIndex:
         if item_id is not None and str(item_id) in e.items:
             return e.items[str(item_id)].percentile(value), f"{e.norm_id}#{item_id}"
         return e.task.percentile(value), e.norm_id
+
+
+def _stale_params(prov: dict[str, Any]) -> set[str]:
+    """Scorers whose shipped parameters changed since the norm was computed.
+
+    The learned originality scorer keeps its version across refits, so a norm records
+    the digest of the params it was computed with and is not used after a refit.
+    """
+    facts = prov.get("originality_params")
+    if not facts:
+        return set()
+    try:
+        import hashlib
+
+        from benchmark.scoring.originality.model import DEFAULT_PARAMS_DIR, PARAMS_FILE
+
+        current = hashlib.sha256((DEFAULT_PARAMS_DIR / PARAMS_FILE).read_bytes()).hexdigest()[:16]
+    except (ImportError, OSError):
+        return {"originality"}
+    return set() if current == facts.get("sha256_16") else {"originality"}
 
 
 @lru_cache(maxsize=8)

@@ -142,6 +142,13 @@ def build_ocsai(files: list[str], scorers: list[str], name: str, command: str, d
              "scored as the mean over its ideas, so its percentile compares a mean with single ideas. "
              "Learned scorers use the val split only (held out from training); others use train+val.")
     prov = provenance(list(paths.values()), OCSAI_CITATION, command, versions, n, notes, licence="MIT")
+    if "originality" in versions:
+        # the scorer's version does not change on a refit: record which params were normed
+        from benchmark.scoring.originality.model import DEFAULT_PARAMS_DIR, PARAMS_FILE
+
+        params = DEFAULT_PARAMS_DIR / PARAMS_FILE
+        if params.is_file():
+            prov["originality_params"] = file_facts(params)
     return prov, entries, description
 
 

@@ -104,3 +104,14 @@ def test_aut_item_norms_from_ocsai_people():
     assert index.lookup("aut", "brick", "semdis_minilm", median, "1")[1].endswith("#brick")
     # an object without its own norm falls back to the task-level distribution
     assert index.lookup("aut", "tin_can", "semdis_minilm", median, "1")[1] == entry.norm_id
+
+
+def test_originality_norms_follow_the_shipped_params(tmp_path):
+    src = json.loads((norms_dir() / "aut_ocsai.json").read_text())
+    assert src["provenance"]["originality_params"]["sha256_16"]
+    assert NormIndex(norms_dir()).find("aut", "originality", "1") is not None
+    src["provenance"]["originality_params"]["sha256_16"] = "0" * 16  # as if the model were refitted since
+    (tmp_path / "aut.json").write_text(json.dumps(src))
+    idx = NormIndex(tmp_path)
+    assert idx.find("aut", "originality", "1") is None
+    assert idx.find("aut", "semdis_minilm", "1") is not None
