@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from benchmark.scoring.rows import RowScorer, field, nan_with
 
 _PREFIX = re.compile(
-    r"^\s*(?:\d+[.)]\s*|[-*\u2022]\s*)?(?:(?:the\s+)?(?:final\s+)?(?:answer|solution|word)(?:\s+word)?\s*(?:is|:|=|-)\s*)",
+    r"^\s*(?:\d+[.)]\s*|[-*\u2022]\s*)?(?:(?:the\s+)?(?:final\s+)?(?:answer|solution|word)(?:\s+word)?\s*(?:is\s*:?|:|=|-)\s*)",
     re.IGNORECASE,
 )
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022])\s*")

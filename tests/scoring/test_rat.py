@@ -14,7 +14,7 @@ from benchmark.scoring.rat import RemoteAssociates, is_correct
     ("Cheese", "cheese"), ("cheeses", "cheese"), (" cheese.", "cheese"), ("ice cream", "icecream"),
     ("Ice-cream", "ice cream"), ("**Answer:** Light", "light"), ("The answer is: berries", "berry"),
     ("matches\nbecause matchbox...", "match"), ("Boat - showboat, lifeboat, rowboat", "boat"),
-    ("glass", "glass/glasses"),
+    ("glass", "glass/glasses"), ("The answer is: light.", "light"), ('The answer is "Man".', "man"),
 ])
 def test_correct_answers(text, solution):
     assert is_correct(text, solution)[0]
