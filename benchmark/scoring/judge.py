@@ -188,9 +188,10 @@ class JudgeOriginality(_LLMJudge):
     name: ClassVar[str] = "judge_originality"
     nudge: ClassVar[str] = ORIGINALITY_NUDGE
 
-    def __init__(self, model: str = DEFAULT_JUDGE, max_ideas: int = 10, **kwargs: Any):
-        kwargs.setdefault("max_tokens", 16)
-        super().__init__(model, **kwargs)
+    def __init__(self, model: str = DEFAULT_JUDGE, model_options: dict[str, Any] | None = None, retries: int = 2,
+                 temperature: float = 0.0, max_tokens: int = 16, seed: int = 1234, backend: Any = None,
+                 max_ideas: int = 10):
+        super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend)
         self.max_ideas = int(max_ideas)
 
     def parse(self, reply: str) -> float | None:
@@ -249,9 +250,10 @@ class JudgeWriting(_LLMJudge):
     name: ClassVar[str] = "judge_writing"
     nudge: ClassVar[str] = WRITING_NUDGE
 
-    def __init__(self, model: str = DEFAULT_JUDGE, max_chars: int = 3000, **kwargs: Any):
-        kwargs.setdefault("max_tokens", 40)
-        super().__init__(model, **kwargs)
+    def __init__(self, model: str = DEFAULT_JUDGE, model_options: dict[str, Any] | None = None, retries: int = 2,
+                 temperature: float = 0.0, max_tokens: int = 40, seed: int = 1234, backend: Any = None,
+                 max_chars: int = 3000):
+        super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend)
         self.max_chars = int(max_chars)
 
     def parse(self, reply: str) -> dict[str, float] | None:

@@ -91,3 +91,12 @@ def test_wrong_format_vectors_file(tmp_path, capsys):
     csv.write_text("task_id,item,text\ndat,dat,cat\n")
     assert main(["score", "--responses", str(csv), "--scorer", "dat", "--vectors", str(vec), "--out", str(tmp_path / "s.csv")]) == 2
     assert "line 2" in capsys.readouterr().err
+
+
+def test_unknown_judge_option_is_one_line(tmp_path, capsys):
+    csv = tmp_path / "a.csv"
+    csv.write_text("task_id,item,text\naut,brick,doorstop\n")
+    code = main(["score", "--responses", str(csv), "--scorer", "judge_originality", "-O", "judge_originality.max_idea=3",
+                 "--out", str(tmp_path / "s.csv")])
+    assert code == 2
+    assert "did you mean 'max_ideas'" in capsys.readouterr().err
