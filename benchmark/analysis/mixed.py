@@ -52,7 +52,9 @@ def _ols_fallback(formula: str, df: pd.DataFrame, reason: str) -> MixedFit:
     import statsmodels.formula.api as smf
 
     codes = pd.factorize(df["item_id"])[0]
-    res = smf.ols(formula, data=df).fit(cov_type="cluster", cov_kwds={"groups": codes})
+    with warnings.catch_warnings():  # rank deficiency is reported through the fallback message
+        warnings.simplefilter("ignore")
+        res = smf.ols(formula, data=df).fit(cov_type="cluster", cov_kwds={"groups": codes})
     ci = res.conf_int()
     fixed = pd.DataFrame({
         "term": res.params.index, "estimate": res.params.values, "se": res.bse.values,
@@ -209,7 +211,8 @@ def fit_crossed(df: pd.DataFrame, fixed: str = "1", *, ci: float = 0.95, engine:
     try:
         H = _hessian(model.full, v) / 2.0  # observed information of the REML log-likelihood
         cov_v = np.linalg.inv(H)
-        se_v = np.sqrt(np.diag(cov_v))
+        with np.errstate(invalid="ignore"):  # a negative diagonal (flat likelihood) -> no CI
+            se_v = np.sqrt(np.diag(cov_v))
         for n_, x, s in zip(comp_names + ["residual"], v, se_v):
             if np.isfinite(s):
                 variance_ci[n_] = [max(0.0, float(x - z * s)), float(x + z * s)]

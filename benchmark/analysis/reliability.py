@@ -111,7 +111,9 @@ def rater_table(likert: pd.DataFrame) -> pd.DataFrame:
     """One row per rater: ratings, LOO agreement (Fisher-z mean over dimensions),
     attention checks taken/failed, median seconds per item."""
     real = likert[~likert["is_check"]] if "is_check" in likert.columns else likert
-    out = real.groupby("rater_id").agg(n_ratings=("value", "size"), n_items=("item_id", "nunique"))
+    everyone = pd.Index(sorted(likert["rater_id"].unique()), name="rater_id")  # also raters with checks only
+    out = real.groupby("rater_id").agg(n_ratings=("value", "size"), n_items=("item_id", "nunique")).reindex(everyone)
+    out[["n_ratings", "n_items"]] = out[["n_ratings", "n_items"]].fillna(0).astype(int)
     loo = loo_agreement(real)
     if len(loo):
         z = loo.assign(z=np.arctanh(loo["loo_r"].clip(-0.999999, 0.999999))).groupby("rater_id")["z"].mean()

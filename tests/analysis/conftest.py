@@ -22,7 +22,7 @@ def simulate_likert(n_raters: int = 12, n_items: int = 60, k: int = 3, effect: f
                 v = 3 + effect * ai + ra[r] + it[i] + rng.normal(0, sd_error)
                 rows.append({"item_id": f"i{i}", "rater_id": f"r{r}", "dimension": dim,
                              "value": float(np.clip(np.rint(v), 1, 5)),
-                             "source": "test/model" if ai else "human/sim", "task_id": "aut",
+                             "source": "test/model" if ai else "human/simulated", "task_id": "aut",
                              "rt_s": float(rng.uniform(8, 30))})
     return pd.DataFrame(rows)
 
