@@ -5,8 +5,10 @@ over *items* (responses to one item are not independent); ranks use the CI-overl
 (rank = 1 + number of sources whose lower bound exceeds this one's upper bound) so that
 sources that cannot be told apart share a rank; human percentiles put a model's score on
 the scale of people: the percentile of the source's mean among human responses to the same
-task and scorer (from the human sources in the table, else NaN), and the mean of the
-per-response ``human_percentile`` attached by the norms.
+task and scorer (in the task-level human norm of ``benchmark.scoring.norms`` when one exists
+for that scorer version, else among the human sources in the table, else NaN; the
+``pct_basis`` column says which), and the mean of the per-response ``human_percentile``
+attached by the norms.
 """
 
 from __future__ import annotations
@@ -27,8 +29,24 @@ from benchmark.tabular import write_table, write_text_atomic
 
 LEADERBOARD_COLUMNS = [
     "task_id", "scorer", "rank", "source", "is_human", "mean", "ci_low", "ci_high", "median",
-    "human_pct_of_mean", "mean_human_percentile", "n", "n_items", "norm_id",
+    "human_pct_of_mean", "pct_basis", "mean_human_percentile", "n", "n_items", "norm_id",
 ]
+
+
+def _norm_percentile(task: str, scorer: str, rows: pd.DataFrame, mean: float) -> tuple[float, str | None]:
+    """Percentile of ``mean`` in the task-level human norm for this scorer version."""
+    if not np.isfinite(mean):
+        return np.nan, None
+    try:
+        from benchmark.scoring.norms import load_norms
+    except ImportError:  # the scoring stage is optional here
+        return np.nan, None
+    version = rows["scorer_version"].mode().iloc[0] if "scorer_version" in rows.columns and rows["scorer_version"].notna().any() else None
+    try:
+        pct, norm_id = load_norms().lookup(task, None, scorer, float(mean), version)
+    except Exception:  # a malformed or missing norm file must not break the leaderboard
+        return np.nan, None
+    return (float(pct), f"norm {norm_id}") if norm_id and np.isfinite(pct) else (np.nan, None)
 
 
 def build_leaderboard(scores: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -51,12 +69,14 @@ def build_leaderboard(scores: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0
         for src, s in g.groupby("source", sort=True):
             items = s.groupby("item_id")["value"].mean().to_numpy()
             m, lo, hi = mean_ci(items, n_boot=n_boot, seed=seed)
-            pct = float(stats.percentileofscore(human_vals, m, kind="mean")) if len(human_vals) else np.nan
+            pct, basis = _norm_percentile(task, scorer, s, m)
+            if np.isnan(pct) and len(human_vals):
+                pct, basis = float(stats.percentileofscore(human_vals, m, kind="mean")), "human sources in this table"
             norms = [n for n in s["norm_id"].dropna().unique()]
             block.append({
                 "task_id": task, "scorer": scorer, "source": src, "is_human": is_human_source(src),
                 "mean": m, "ci_low": lo, "ci_high": hi, "median": float(s["value"].median()),
-                "human_pct_of_mean": pct, "mean_human_percentile": float(s["human_percentile"].mean()),
+                "human_pct_of_mean": pct, "pct_basis": basis, "mean_human_percentile": float(s["human_percentile"].mean()),
                 "n": int(len(s)), "n_items": int(len(items)), "norm_id": ",".join(map(str, norms)) or None,
             })
         b = pd.DataFrame(block)
@@ -104,7 +124,8 @@ def leaderboard_markdown(lb: pd.DataFrame) -> str:
     out = ["# Leaderboard", "",
            "Sources (models and human pools) ranked per task and scorer. Mean with a 95% bootstrap CI "
            "over items; rank = 1 + number of sources whose CI lies entirely above this one's; "
-           "human %ile of mean = percentile of the source's mean among human responses in this table; "
+           "human %ile of mean = percentile of the source's mean among people (task-level norm, else the human "
+           "sources in this table); "
            "mean human %ile = mean of per-response percentiles against the human norm (norm_id).", ""]
     for (task, scorer), g in lb.groupby(["task_id", "scorer"], sort=True):
         out += [f"## {task} / {scorer}", "",

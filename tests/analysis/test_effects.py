@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from benchmark.analysis import adjust_pvalues, compare_human_ai, effect_sizes, permutation_p, top_k_comparison
+from tests.analysis.conftest import simulate_likert
 
 
 def test_holm_and_bh_reference_vectors():
@@ -66,3 +67,17 @@ def test_compare_human_ai_family_adjustment(likert_df):
     assert (table["estimate"] > 0).all() and (table["ci_low"] > 0).all()  # the simulated AI effect is +0.6
     assert (table["p_model_holm"] >= table["p_model"]).all()
     assert table["model"].str.startswith("crossed-reml").all()
+
+
+def test_per_task_scopes_and_per_model_contrasts():
+    a = simulate_likert(seed=1)
+    b = simulate_likert(seed=2, effect=-0.8).assign(task_id="consequences")
+    b["item_id"] = "c-" + b["item_id"]  # other responses, same raters
+    b.loc[b["source"] != "human/simulated", "source"] = "test/other-model"
+    table, _ = compare_human_ai(pd.concat([a, b], ignore_index=True), n_boot=100, n_perm=199)
+    keys = set(zip(table["scope"], table["contrast"]))
+    assert {("all tasks", "AI vs human"), ("aut", "AI vs human"), ("consequences", "AI vs human"),
+            ("all tasks", "test/model vs human"), ("all tasks", "test/other-model vs human")} <= keys
+    rows = table.set_index(["scope", "contrast"])
+    assert rows.loc[("aut", "AI vs human"), "estimate"] > 0 > rows.loc[("consequences", "AI vs human"), "estimate"]
+    assert len(table) == table["p_perm_bh"].notna().sum()  # one family across every row

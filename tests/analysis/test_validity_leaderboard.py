@@ -38,16 +38,18 @@ def test_validity_correlates_scores_with_mean_human_rating():
         validity_table(scores.assign(item_id="knife"), likert)
 
 
-def _scores(seed=0):
+def _scores(seed=0, task="haiku", scorer="judge_writing"):
+    """Three sources with clearly different means; by default a task x scorer that has
+    no human norm, so percentiles come from the human source in the table."""
     rng = np.random.default_rng(seed)
     rows = []
     for src, mu in (("human/pool", 0.5), ("m/strong", 0.9), ("m/weak", 0.2)):
         for item in ("brick", "rope", "box", "fork"):
             for s in range(5):
                 v = mu + rng.normal(0, 0.05)
-                rows.append({"task_id": "aut", "task_version": "1", "item_id": item, "source": src, "sample_idx": s,
-                             "scorer": "semdis_minilm", "scorer_version": "1", "value": v, "details": None,
-                             "human_percentile": 100 * min(max(v, 0), 1), "norm_id": "ocsai-aut"})
+                rows.append({"task_id": task, "task_version": "1", "item_id": item, "source": src, "sample_idx": s,
+                             "scorer": scorer, "scorer_version": "1", "value": v, "details": None,
+                             "human_percentile": 100 * min(max(v, 0), 1), "norm_id": "test-norm"})
     return pd.DataFrame(rows)
 
 
@@ -59,6 +61,17 @@ def test_build_leaderboard_ranks_with_cis_and_human_percentiles():
     assert lb.loc["m/strong", "mean_human_percentile"] == pytest.approx(90, abs=3)
     assert (lb["ci_low"] <= lb["mean"]).all() and (lb["mean"] <= lb["ci_high"]).all()
     assert lb.loc["human/pool", "is_human"] and lb.loc["m/weak", "n"] == 20 and lb.loc["m/weak", "n_items"] == 4
+    assert (lb["pct_basis"] == "human sources in this table").all()
+
+
+def test_leaderboard_uses_the_task_norm_when_there_is_one():
+    from benchmark.scoring.norms import load_norms
+
+    lb = build_leaderboard(_scores(task="aut", scorer="semdis_minilm"), n_boot=50).set_index("source")
+    m = lb.loc["m/strong", "mean"]
+    expected, norm_id = load_norms().lookup("aut", None, "semdis_minilm", m, "1")
+    assert lb.loc["m/strong", "pct_basis"] == f"norm {norm_id}"
+    assert lb.loc["m/strong", "human_pct_of_mean"] == pytest.approx(expected)
 
 
 def test_leaderboard_cli_reads_result_folders_and_publishes_offline(tmp_path, capsys):
