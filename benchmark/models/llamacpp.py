@@ -59,6 +59,7 @@ def default_threads() -> int:
     """Half the logical CPUs (llama-cpp-python's own default): llama.cpp threads spin-wait
     at every barrier, so using all CPUs of a shared or hyper-threaded machine is much
     slower, not faster (32 tokens: 7.5 s with 1 thread vs 42.7 s with 2 on a busy 2-core box).
+    Prompt processing (``n_threads_batch``) uses the same count for the same reason.
     ``-M n_threads=N`` overrides it; the value used is recorded in the manifest."""
     return max(1, (os.cpu_count() or 2) // 2)
 
@@ -66,7 +67,7 @@ def default_threads() -> int:
 class LlamaCppModel(BaseModel):
     """A local GGUF model run in-process with llama-cpp-python."""
 
-    known_options = ("n_ctx", "n_threads", "n_batch", "chat_format", "verbose")
+    known_options = ("n_ctx", "n_threads", "n_threads_batch", "n_batch", "chat_format", "verbose")
     default_concurrency = 1
 
     def __init__(self, spec: str, name: str, options: dict[str, Any]):
@@ -76,11 +77,14 @@ class LlamaCppModel(BaseModel):
         self.path = path
         self.n_ctx = int(self.options.get("n_ctx", 2048))
         self.n_threads = int(self.options.get("n_threads", default_threads()))
+        self.n_threads_batch = int(self.options.get("n_threads_batch", self.n_threads))
         self._llm: Any = None
+        self._last_messages: list[Message] | None = None
         self._lock = threading.Lock()
 
     def settings(self) -> dict[str, Any]:
-        return {**super().settings(), "model_path": str(self.path), "n_ctx": self.n_ctx, "n_threads": self.n_threads}
+        return {**super().settings(), "model_path": str(self.path), "n_ctx": self.n_ctx, "n_threads": self.n_threads,
+                "n_threads_batch": self.n_threads_batch}
 
     def cache_identity(self) -> dict[str, Any]:
         st = self.path.stat()
@@ -96,6 +100,7 @@ class LlamaCppModel(BaseModel):
                 "model_path": str(self.path),
                 "n_ctx": self.n_ctx,
                 "n_threads": self.n_threads,
+                "n_threads_batch": self.n_threads_batch,
                 "verbose": bool(self.options.get("verbose", False)),
             }
             if "n_batch" in self.options:
@@ -116,11 +121,15 @@ class LlamaCppModel(BaseModel):
     def _generate_blocking(self, messages: list[Message], temperature: float, max_tokens: int, top_p: float, seed: int | None) -> Generation:
         with self._lock:
             llm = self._load()
-            # Forget the previous prompt: reusing its KV prefix changes the numerics of the
-            # last prompt token, so the same (prompt, seed) would give another answer
-            # depending on what ran before. A reset makes each answer a function of its
-            # unit alone (re-evaluating a short prompt costs little).
-            llm.reset()
+            # llama-cpp-python reuses the KV cache of the longest common prefix. For a new
+            # prompt that is exact (answers equal a fresh model's); for the *same* prompt
+            # again (the next sample of an item) it re-evaluates only the last prompt token,
+            # whose numerics differ from a batch evaluation, so the same (prompt, seed) gave
+            # another answer depending on what ran before. Resetting in that case only keeps
+            # every answer a function of its unit alone at little cost.
+            if messages == self._last_messages:
+                llm.reset()
+            self._last_messages = messages
             t0 = time.perf_counter()
             try:
                 out = llm.create_chat_completion(
@@ -152,3 +161,4 @@ class LlamaCppModel(BaseModel):
                 if close:
                     close()
                 self._llm = None
+                self._last_messages = None

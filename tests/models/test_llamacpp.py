@@ -24,9 +24,14 @@ def test_gguf_is_found_inside_the_installed_package():
 
 @pytest.mark.slow
 def test_generation_is_reproducible_per_seed(smollm2):
+    """Same (prompt, seed) -> same answer whatever ran before: straight after itself (the
+    next sample of an item) and after another prompt (KV prefix reuse)."""
+    other = [{"role": "user", "content": "Write a haiku about rain."}]
     a = smollm2.generate_sync(MSG, temperature=1.0, max_tokens=12, seed=11)
     b = smollm2.generate_sync(MSG, temperature=1.0, max_tokens=12, seed=11)
-    assert a.text == b.text and a.text.strip()
+    smollm2.generate_sync(other, temperature=1.0, max_tokens=12, seed=11)
+    c = smollm2.generate_sync(MSG, temperature=1.0, max_tokens=12, seed=11)
+    assert a.text == b.text == c.text and a.text.strip()
     assert 0 < a.tokens <= 12 and a.latency_s > 0
     assert smollm2.source == "llamacpp/smollm2" and smollm2.concurrency == 1
 
