@@ -41,6 +41,6 @@ def render(results_dir: str | Path) -> None:
     view = lb[(lb["task_id"] == task) & (lb["scorer"] == scorer)].sort_values(["rank", "mean"], ascending=[True, False])
     st.dataframe(
         view[["rank", "source", "mean", "ci_low", "ci_high", "median", "human_pct_of_mean", "mean_human_percentile", "n"]],
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
     )
     st.download_button("Download the full leaderboard (CSV)", lb.to_csv(index=False), "leaderboard.csv", "text/csv")
