@@ -18,7 +18,7 @@ def train_scorer(
     out: Path = typer.Option(..., "--out", help="Folder to write params.npz and provenance.json into."),
     task: Optional[str] = typer.Option(None, "--task", help="Only this task (aut, consequences, instances); default: the file's task column, else aut."),
     val: Optional[Path] = typer.Option(None, "--val", help="Validation ratings (same formats) to choose hyper-parameters and report r."),
-    seed: int = typer.Option(0, "--seed", help="Seed for the MLP."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the PCA (recorded in provenance.json)."),
 ) -> None:
     """Fit the per-task ridge heads and neighbour memory, print the validation r, write the parameters."""
     import os

@@ -189,11 +189,16 @@ def minilm_distances(items: Sequence[str], texts: Sequence[str], model: str = MI
     """1 - cosine(item, text) with MiniLM, for aligned lists of already-checked strings."""
     enc = sentence_encoder(model)
     uniq_items = list(dict.fromkeys(items))
-    item_vecs = dict(zip(uniq_items, enc.encode(uniq_items)))
+    pos = {item: i for i, item in enumerate(uniq_items)}
+    item_vecs = enc.encode(uniq_items)
+    which = np.fromiter((pos[i] for i in items), dtype=np.int64, count=len(items))
     text_vecs = enc.encode(list(texts))
-    item_mat = np.stack([item_vecs[i] for i in items]) if items else np.empty((0, enc.dim), np.float32)
-    # both are unit vectors: the dot product is the cosine
-    return 1.0 - np.einsum("ij,ij->i", item_mat.astype(np.float64), text_vecs.astype(np.float64))
+    out = np.empty(len(texts))
+    for start in range(0, len(texts), 8192):  # no (n, dim) copies: 100k responses stay small
+        sl = slice(start, start + 8192)
+        # both are unit vectors: the dot product is the cosine
+        out[sl] = 1.0 - np.einsum("ij,ij->i", text_vecs[sl], item_vecs[which[sl]], dtype=np.float64)
+    return out
 
 
 def glove_distances(

@@ -144,10 +144,10 @@ def _judge(sub: pd.DataFrame, model: str | None) -> None:
         opts = {"model": model} if model else {}
         scorer = get_scorer("judge_originality", **opts)
         pred = scorer.score(_frame(sub, "aut"))["value"].to_numpy(float)
-    except (BenchError, ImportError, TypeError) as exc:
+    except (BenchError, ImportError, TypeError, RuntimeError, OSError) as exc:
         print(f"LLM judge: skipped ({exc})")
         return
-    print(_line(f"judge_originality ({getattr(scorer, 'model_spec', model or 'default')}), first {len(sub)} AUT val",
+    print(_line(f"judge_originality ({getattr(scorer, 'model', model or 'default')}), first {len(sub)} AUT val",
                 *_corr(pred, sub["rating"].to_numpy(float))))
 
 

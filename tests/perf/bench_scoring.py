@@ -3,7 +3,10 @@
 1. Throughput: scoring 10,000 AUT responses (ocsai train texts) with semdis_minilm,
    semdis_glove and the learned originality scorer, starting from an empty embedding
    cache, against encoding the same texts with sentence-transformers directly (same
-   model object, same batch size). Target: ratio direct_time / scoring_time >= 0.8.
+   model object, same batch size, torch on one thread). Target: ratio
+   direct_time / scoring_time >= 0.8, on process CPU time: the development machine is
+   2 cores shared by several jobs, so wall time mostly measures the neighbours (wall
+   times are printed too).
 2. Re-scoring the same responses (embedding cache hit, in memory; and from the SQLite
    file after the in-memory copy is dropped). Target: >= 20x faster than the first pass.
 3. Peak memory (ru_maxrss of a fresh subprocess) scoring 100,000 responses with the three
@@ -74,7 +77,7 @@ def run() -> list[dict]:
 
     from benchmark.scoring.embeddings import EmbeddingCache, load_word_vectors, sentence_encoder
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    torch.set_num_threads(1)  # one thread: no spin-waiting on a shared machine, CPU time = work
     rows: list[dict] = []
     cache_root = Path(tempfile.mkdtemp(prefix="cb-bench-cache-"))
     enc = sentence_encoder()
@@ -87,37 +90,37 @@ def run() -> list[dict]:
 
     zipf("brick")
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     enc.model.encode(texts, batch_size=enc.batch_size, normalize_embeddings=True, convert_to_numpy=True)
-    t_direct = time.perf_counter() - t0
-    print(f"direct sentence-transformers encode of {len(texts)} texts: {t_direct:.1f} s ({len(texts) / t_direct:.0f}/s)")
+    w_direct, t_direct = time.perf_counter() - t0, time.process_time() - c0
+    print(f"direct sentence-transformers encode of {len(texts)} texts: CPU {t_direct:.1f} s, wall {w_direct:.1f} s")
 
     saved = enc.cache
     enc.cache = EmbeddingCache(enc.name, enc.dim, root=cache_root)
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         _score_all(df)
-        t_cold = time.perf_counter() - t0
-        print(f"scoring (semdis_minilm + semdis_glove + originality), empty cache: {t_cold:.1f} s")
-        t0 = time.perf_counter()
+        w_cold, t_cold = time.perf_counter() - t0, time.process_time() - c0
+        print(f"scoring (semdis_minilm + semdis_glove + originality), empty cache: CPU {t_cold:.1f} s, wall {w_cold:.1f} s")
+        t0, c0 = time.perf_counter(), time.process_time()
         _score_all(df)
-        t_warm = time.perf_counter() - t0
-        print(f"re-scoring, in-memory cache hit: {t_warm:.2f} s")
+        w_warm, t_warm = time.perf_counter() - t0, time.process_time() - c0
+        print(f"re-scoring, in-memory cache hit: CPU {t_warm:.2f} s, wall {w_warm:.2f} s")
         enc.cache.clear_memory()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         _score_all(df)
-        t_disk = time.perf_counter() - t0
-        print(f"re-scoring, SQLite cache hit ({enc.cache.path}): {t_disk:.2f} s")
+        w_disk, t_disk = time.perf_counter() - t0, time.process_time() - c0
+        print(f"re-scoring, SQLite cache hit ({enc.cache.path}): CPU {t_disk:.2f} s, wall {w_disk:.2f} s")
     finally:
         enc.cache = saved
 
     ratio = t_direct / t_cold
-    rows.append({"bench": f"score {len(df)} AUT responses vs direct encode", "figure": f"{t_cold:.1f} s vs {t_direct:.1f} s",
+    rows.append({"bench": f"score {len(df)} AUT responses vs direct encode (CPU time)", "figure": f"{t_cold:.1f} s vs {t_direct:.1f} s",
                  "ratio": ratio, "target": ">= 0.8", "ok": ratio >= 0.8})
-    rows.append({"bench": "re-score, in-memory cache hit", "figure": f"{t_warm:.2f} s", "ratio": t_cold / t_warm,
-                 "target": ">= 20", "ok": t_cold / t_warm >= 20})
-    rows.append({"bench": "re-score, on-disk cache hit", "figure": f"{t_disk:.2f} s", "ratio": t_cold / t_disk,
-                 "target": ">= 20", "ok": t_cold / t_disk >= 20})
+    rows.append({"bench": "re-score, in-memory cache hit (CPU time)", "figure": f"{t_warm:.2f} s vs {t_cold:.1f} s",
+                 "ratio": t_cold / t_warm, "target": ">= 20", "ok": t_cold / t_warm >= 20})
+    rows.append({"bench": "re-score, on-disk cache hit (CPU time)", "figure": f"{t_disk:.2f} s vs {t_cold:.1f} s",
+                 "ratio": t_cold / t_disk, "target": ">= 20", "ok": t_cold / t_disk >= 20})
 
     env = dict(os.environ, CREATIVITY_BENCH_CACHE=str(cache_root))
     code = "from tests.perf.bench_scoring import _memory_child; _memory_child()"

@@ -11,13 +11,7 @@ from benchmark.scoring.embeddings import (
     WordVectors,
     load_word_vectors,
     parse_vectors_text,
-    sentence_encoder,
 )
-
-
-@pytest.fixture(scope="module")
-def encoder():
-    return sentence_encoder()
 
 
 def test_encode_returns_unit_float32_rows_in_order(encoder):

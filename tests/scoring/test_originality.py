@@ -72,6 +72,13 @@ def test_unseen_object_is_scored_and_flagged(scorer):
     assert out["value"][1] > out["value"][2]
 
 
+def test_suite_wording_of_a_consequences_scenario_is_in_domain(scorer):
+    """ocsai says "if PEOPLE NEEDED NO SLEEP"; tasks/divergent.yaml says "people needed no sleep"."""
+    out = scorer.score(frame(["people needed no sleep", "If people needed no sleep?"], ["more time to read", "night schools"],
+                             task_id="consequences"))
+    assert [json.loads(d)["out_of_domain"] for d in out["details"]] == [False, False]
+
+
 @pytest.mark.parametrize("text", ["", "   ", None, "?!?!", "qwxz vbnmk zzxq", "用作门挡"])
 def test_unscorable_text_is_nan_with_reason(scorer, text):
     out = scorer.score(frame(["brick"], [text]))

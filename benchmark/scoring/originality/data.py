@@ -36,6 +36,16 @@ TASKS = ("uses", "consequences", "instances")
 COLUMNS = ["task", "item", "text", "rating"]
 
 
+def normalise_item(item: object) -> str:
+    """One spelling per item: lower case, single spaces, no leading "if " or final punctuation.
+
+    ocsai writes Consequences prompts as "if PEOPLE NEEDED NO SLEEP"; the task suite
+    says "people needed no sleep": both must find the same training responses.
+    """
+    s = " ".join(str(item).lower().split()).rstrip(" .?!")
+    return s[3:] if s.startswith("if ") else s
+
+
 def task_of(task_id: object) -> str | None:
     """Our task name for a benchmark task id, or None when the model does not cover it."""
     if task_id is None or (isinstance(task_id, float) and math.isnan(task_id)):
@@ -136,4 +146,4 @@ def read_ratings(path: str | Path, task: str | None = None) -> pd.DataFrame:
     return df[COLUMNS]
 
 
-__all__ = ["COLUMNS", "OCSAI_PREFIXES", "TASKS", "TASK_ALIASES", "read_ocsai_jsonl", "read_ratings", "task_of"]
+__all__ = ["normalise_item", "COLUMNS", "OCSAI_PREFIXES", "TASKS", "TASK_ALIASES", "read_ocsai_jsonl", "read_ratings", "task_of"]

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from benchmark.scoring.embeddings import load_word_vectors, sentence_encoder
-from benchmark.scoring.originality.data import TASKS
+from benchmark.scoring.originality.data import TASKS, normalise_item
 from benchmark.scoring.semantic_distance import content_words, glove_distances, words, zipf
 
 FEATURE_VERSION = "1"
@@ -65,6 +65,7 @@ def build_features(tasks: Sequence[str], items: Sequence[str], texts: Sequence[s
     """
     enc = sentence_encoder()
     e_text = enc.encode(list(texts))
+    items = [normalise_item(i) for i in items]
     uniq = list(dict.fromkeys(items))
     item_vecs = dict(zip(uniq, enc.encode(uniq)))
     e_item = np.stack([item_vecs[i] for i in items]) if len(items) else np.empty((0, enc.dim), np.float32)

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from benchmark.errors import BenchError
+from benchmark.scoring.originality.data import normalise_item
 from benchmark.scoring.originality.features import FeatureBlocks
 
 PARAMS_FILE = "params.npz"
@@ -33,10 +34,6 @@ PROVENANCE_FILE = "provenance.json"
 DEFAULT_PARAMS_DIR = Path(__file__).resolve().parent / "params"
 K_NEIGHBOURS = 15
 WEIGHT_POWER = 4.0  # neighbour weight = max(cos, 0) ** power: near-duplicates dominate
-
-
-def normalise_item(item: str) -> str:
-    return " ".join(str(item).lower().split())
 
 
 @dataclass
@@ -77,7 +74,7 @@ class Memory:
     ratings: np.ndarray  # (n,) float32
 
     def __post_init__(self) -> None:
-        self._by_item = {name: np.flatnonzero(self.item_idx == i) for i, name in enumerate(self.items)}
+        self._by_item = {normalise_item(name): np.flatnonzero(self.item_idx == i) for i, name in enumerate(self.items)}
         self._rows = self.codes.astype(np.float32) * self.code_scale[:, None].astype(np.float32)
 
     def knows(self, item: str) -> bool:

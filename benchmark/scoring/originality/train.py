@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark.errors import BenchError
-from benchmark.scoring.originality.data import TASKS, read_ocsai_jsonl
+from benchmark.scoring.originality.data import TASKS, normalise_item, read_ocsai_jsonl
 from benchmark.scoring.originality.features import FEATURE_VERSION, FeatureBlocks, build_features
 from benchmark.scoring.originality.model import (
     K_NEIGHBOURS,
@@ -34,7 +34,6 @@ from benchmark.scoring.originality.model import (
     OriginalityModel,
     TaskHead,
     in_domain_matrix,
-    normalise_item,
     out_of_domain_matrix,
     quantise,
 )
