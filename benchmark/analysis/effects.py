@@ -11,21 +11,10 @@ histogram over rating levels), so 1,000 rounds cost milliseconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-
-
-@dataclass
-class _Groups:
-    """Per-item sufficient statistics of the two groups (x = reference, y = comparison)."""
-
-    levels: np.ndarray
-    hist_x: np.ndarray  # items x levels
-    hist_y: np.ndarray
 
 
 def _item_hist(values: pd.Series, items: pd.Series, levels: np.ndarray) -> np.ndarray:

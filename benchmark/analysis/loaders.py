@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from benchmark.errors import BenchError
@@ -55,10 +54,11 @@ def detect_mode(columns, where: str = "ratings") -> str:
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
+    """true/false, 1/0, yes/no (any case) -> bool; anything else (empty cells) -> None."""
     if s.dtype == bool:
         return s
-    m = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-    return s.map(lambda v: m.get(str(v).strip().lower(), None) if not (isinstance(v, float) and np.isnan(v)) and v is not None else None)
+    words = {"true": True, "1": True, "1.0": True, "yes": True, "false": False, "0": False, "0.0": False, "no": False}
+    return s.map(lambda v: words.get(str(v).strip().lower())).astype(object)
 
 
 def normalise(df: pd.DataFrame, mode: str, where: str = "ratings") -> pd.DataFrame:

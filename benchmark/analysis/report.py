@@ -250,7 +250,7 @@ def report_markdown(rep: dict, figure_names: list[str]) -> str:
     if "validity" in rep:
         md += ["## Validity of automatic scores", "",
                "Correlation of each automatic scorer with the mean human rating of the same responses.", ""]
-        md += _table([{**r, "pci": _ci(r, "pearson_ci", "pearson_ci"), } for r in rep["validity"]],
+        md += _table(rep["validity"],
                      [("scorer", "scorer"), ("dimension", "dimension"), ("n", "n"), ("Pearson r", "pearson_r"),
                       ("Spearman rho", "spearman_rho"), ("p", "pearson_p")])
         md += ["Pearson 95% CIs (Fisher z): " + "; ".join(
