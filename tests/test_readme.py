@@ -13,7 +13,6 @@ import re
 import shlex
 from pathlib import Path
 
-import click
 import pytest
 import typer
 
@@ -41,16 +40,17 @@ def all_commands() -> list[tuple[str, str]]:
 
 def parse_cli(argv: list[str]) -> None:
     """Build the click context for argv the way a real invocation would, without running it."""
-    group = typer.main.get_command(app)
-    ctx = group.make_context("creativity-bench", list(argv), resilient_parsing=False)
-    cmd_name, cmd, rest = group.resolve_command(ctx, ctx.protected_args + ctx.args)
-    while True:
-        sub = cmd.make_context(cmd_name, list(rest), parent=ctx)
-        if isinstance(cmd, click.Group) and (sub.protected_args or sub.args):
-            ctx = sub
-            cmd_name, cmd, rest = cmd.resolve_command(sub, sub.protected_args + sub.args)
-            continue
-        break
+    cmd = typer.main.get_command(app)  # typer ships its own click: duck-type groups
+    ctx = None
+    name = "creativity-bench"
+    args = list(argv)
+    while hasattr(cmd, "list_commands"):
+        assert args, f"missing sub-command after {name!r}"
+        ctx = cmd.context_class(cmd, info_name=name, parent=ctx)
+        sub = cmd.get_command(ctx, args[0])
+        assert sub is not None, f"unknown command {args[0]!r} under {name!r}"
+        name, cmd, args = args[0], sub, args[1:]
+    cmd.make_context(name, args, parent=ctx)  # raises on unknown options or missing values
 
 
 def test_readme_has_commands():
@@ -70,3 +70,9 @@ def test_command_exists_and_parses(doc: str, command: str):
         return  # not ours to check; documented context only
     assert argv[0] == "creativity-bench", f"{doc}: unexpected command {command!r}"
     parse_cli(argv[1:])
+
+
+@pytest.mark.parametrize("argv", [["evaluate", "--bogus"], ["nosuch"], ["study", "nosuch"], ["evaluate", "--model"]])
+def test_parser_rejects_what_the_cli_rejects(argv: list[str]):
+    with pytest.raises(BaseException):
+        parse_cli(argv)
