@@ -74,14 +74,15 @@ def effect_sizes(
     cy = rng.multinomial(len(hy), np.full(len(hy), 1 / len(hy)), size=n_boot)
     bx, by = cx @ hx, cy @ hy
     a = (1 - ci) / 2
-    gs = _g_from_hist(bx, by, levels)
-    ds = _delta_from_hist(bx, by)
-    return {
-        "hedges_g": g,
-        "g_ci": [float(v) for v in np.nanquantile(gs, [a, 1 - a])],
-        "cliffs_delta": delta,
-        "delta_ci": [float(v) for v in np.nanquantile(ds, [a, 1 - a])],
-    }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gs = _g_from_hist(bx, by, levels)
+        ds = _delta_from_hist(bx, by)
+
+    def q(v: np.ndarray) -> list[float]:  # NaN when every round is undefined (no spread at all)
+        v = v[np.isfinite(v)]
+        return [float(x) for x in np.quantile(v, [a, 1 - a])] if len(v) else [np.nan, np.nan]
+
+    return {"hedges_g": g, "g_ci": q(gs), "cliffs_delta": delta, "delta_ci": q(ds)}
 
 
 def item_means(ratings: pd.DataFrame, group_col: str) -> pd.DataFrame:

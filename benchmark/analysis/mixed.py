@@ -175,6 +175,8 @@ def fit_crossed(df: pd.DataFrame, fixed: str = "1", *, ci: float = 0.95, engine:
     n_items, n_raters = d["item_id"].nunique(), d["rater_id"].nunique()
     if n_items < 3:
         return _ols_fallback(formula, d, "fewer than 3 items")
+    if d["value"].nunique() < 2:
+        return _ols_fallback(formula, d, "all ratings are equal, so there is no variance to split")
     if engine == "statsmodels":
         return _fit_statsmodels(d, formula, ci)
     from scipy.optimize import minimize

@@ -93,7 +93,9 @@ def reliability(rel: pd.DataFrame) -> bytes:
         ax.bar(x + j * w, rel[c].astype(float), w, label=c)
     ax.set_xticks(x + 0.4 - w / 2)
     ax.set_xticklabels(rel["dimension"])
-    ax.set_ylim(min(0, float(np.nanmin(rel[cols].to_numpy(float))) - 0.05) if len(rel) else 0, 1)
+    vals = rel[cols].to_numpy(float)
+    low = float(np.nanmin(vals)) if np.isfinite(vals).any() else 0.0
+    ax.set_ylim(min(0.0, low - 0.05), 1)
     ax.set_ylabel("reliability")
     ax.legend(fontsize=7)
     return _png(fig)

@@ -58,6 +58,8 @@ def krippendorff_alpha(reliability_data: np.ndarray, level: str, value_domain=No
     import krippendorff
 
     data = np.asarray(reliability_data, float)
+    if not ((~np.isnan(data)).sum(axis=0) >= 2).any():  # no unit rated twice: nothing to agree on
+        return float("nan")
     if value_domain is None:
         value_domain = np.unique(data[~np.isnan(data)])
     if len(value_domain) < 2:
@@ -216,7 +218,7 @@ def dimension_reliability(d: pd.DataFrame, dimension: str) -> DimensionReliabili
     else:
         notes.append("no complete block of >= 3 items and >= 2 raters: Shrout & Fleiss ICCs not computed")
     comp = None
-    if wide.shape[1] >= 2 and len(wide) >= 3:
+    if wide.shape[1] >= 2 and len(wide) >= 3 and (per_item >= 2).any():
         fit = fit_crossed(d, "1")
         if "fallback" not in fit.method:
             k = float(len(per_item) / (1.0 / per_item).sum())  # harmonic mean of ratings per item
@@ -224,6 +226,8 @@ def dimension_reliability(d: pd.DataFrame, dimension: str) -> DimensionReliabili
             comp["variances"] = fit.variances
             comp["method"] = f"value ~ 1 + (1|rater) + (1|item), {fit.method}"
         notes += fit.warnings
+    elif wide.shape[1] >= 2:
+        notes.append("no item was rated by two raters: agreement cannot be estimated")
     kalpha = krippendorff_alpha(wide.T.to_numpy(), "ordinal") if wide.shape[1] >= 2 else float("nan")
     return DimensionReliability(
         dimension=dimension, n_items=len(wide), n_raters=wide.shape[1],

@@ -70,3 +70,17 @@ def test_bad_columns_are_one_line_and_exit_2(tmp_path, capsys):
     assert len(err.splitlines()) == 1 and "cannot tell the kind of ratings" in err
     assert not (tmp_path / "o").exists()
     assert main(["analyze", "--out", str(tmp_path / "o")]) == 2
+
+
+def test_degenerate_designs_give_notes_not_crashes():
+    from benchmark.analysis import StudyData, analyze_ratings
+    from benchmark.analysis.loaders import normalise
+
+    d = pd.DataFrame({"item_id": [f"i{i}" for i in range(10)], "rater_id": [f"r{i}" for i in range(10)],
+                      "dimension": "originality", "value": np.arange(10) % 5 + 1, "source": ["human/p", "m/y"] * 5})
+    rep = analyze_ratings(StudyData(likert=normalise(d, "likert")), n_boot=20, n_perm=99).data
+    assert "no item was rated by two raters" in " ".join(rep["reliability"][0]["notes"])
+    flat = analyze_ratings(StudyData(likert=normalise(d.assign(value=3), "likert")), n_boot=20, n_perm=99).data
+    row = flat["comparisons"][0]
+    assert row["model"] == "ols-cluster-item (fallback)" and row["hedges_g"] is None
+    assert any("all ratings are equal" in n for n in flat["notes"])
