@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"{summary.run_id}: {summary.items} items, {summary.units} responses "
             f"({summary.skipped} already done, {summary.generated} now, {summary.cached} from cache); "
-            f"{summary.tokens} tokens in {summary.wall_s:.1f} s = {summary.tokens_per_s:.1f} tokens/s"
+            f"{summary.tokens} new tokens, {summary.tokens_per_s:.1f} tokens/s; {summary.wall_s:.1f} s in all"
         )
         for example in summary.error_examples:
             typer.echo(f"  error: {example}")

@@ -41,12 +41,14 @@ class RunSummary:
     cached: int
     tokens: int
     wall_s: float
+    generate_s: float = 0.0  # wall time of generation alone (no model load, no bookkeeping)
     interrupted: bool = False
     error_examples: list[str] = field(default_factory=list)
 
     @property
     def tokens_per_s(self) -> float:
-        return self.tokens / self.wall_s if self.wall_s > 0 else 0.0
+        """Fresh completion tokens over generation time (cache hits and model load excluded)."""
+        return self.tokens / self.generate_s if self.generate_s > 0 else 0.0
 
     @property
     def responses_path(self) -> Path:
@@ -192,7 +194,9 @@ class Runner:
             previous,
         )
         # git can take a while on a big checkout: ask it in the background, read it at the end
-        git_info = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="git").submit(git_commit)
+        pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="git")
+        git_info = pool.submit(git_commit)
+        pool.shutdown(wait=False)
         session: dict[str, Any] = {"started_at": started, "units": len(self.units), "todo": len(todo)}
         manifest["sessions"].append(session)
         manifest["status"] = "running"
@@ -200,7 +204,7 @@ class Runner:
 
         cache = GenerationCache(self.cache_dir) if self.use_cache and todo else None
         sem = asyncio.Semaphore(self.model.concurrency)
-        counts = {"cached": 0, "tokens": 0, "generated": 0}
+        counts: dict[str, Any] = {"cached": 0, "tokens": 0, "generated": 0, "generate_s": 0.0}
         bar = tqdm(total=len(self.units), initial=len(self.units) - len(todo), desc=f"run {self.model.spec}",
                    unit="resp", disable=not self.progress, dynamic_ncols=True)
         log.open()
@@ -210,7 +214,7 @@ class Runner:
             async with sem:
                 rec = await self._generate_unit(unit, cache)
             log.append(rec)
-            state[unit.key] = rec if is_ok(rec) or not is_ok(state.get(unit.key)) else state[unit.key]
+            state[unit.key] = rec  # a unit in todo had no ok record: this one is its latest
             counts["generated"] += 1
             counts["cached"] += int(rec["cached"])
             if not rec["cached"] and rec["tokens"]:
@@ -218,9 +222,13 @@ class Runner:
             bar.update(1)
 
         try:
-            if hasattr(self.model, "load"):
+            if todo and hasattr(self.model, "load"):
                 await asyncio.to_thread(self.model.load)  # type: ignore[attr-defined]
-            await asyncio.gather(*(one(u) for u in todo))
+            t_gen = time.perf_counter()
+            try:
+                await asyncio.gather(*(one(u) for u in todo))
+            finally:
+                counts["generate_s"] = time.perf_counter() - t_gen
         except (asyncio.CancelledError, KeyboardInterrupt):
             interrupted = True
             raise
@@ -255,7 +263,7 @@ class Runner:
         return RunSummary(
             run_id=self.run_id, run_dir=self.run_dir, items=len(self.items), units=len(self.units), ok=ok,
             errors=errors, skipped=len(self.units) - len(todo), generated=counts["generated"], cached=counts["cached"],
-            tokens=counts["tokens"], wall_s=wall, interrupted=interrupted, error_examples=examples,
+            tokens=counts["tokens"], wall_s=wall, generate_s=counts["generate_s"], interrupted=interrupted, error_examples=examples,
         )
 
     def run(self, close_model: bool = False) -> RunSummary:
