@@ -82,6 +82,10 @@ def bt_ratings(table: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
+_RELIABILITY_LABELS = {"icc_single": "ICC agreement, single rater", "icc_average": "ICC agreement, mean of k raters",
+                       "krippendorff_ordinal": "Krippendorff's alpha (ordinal)"}
+
+
 def reliability(rel: pd.DataFrame) -> bytes:
     """Per dimension: ICC(2,1) / agreement ICC from variance components, Krippendorff's alpha."""
     plt = _plt()
@@ -90,7 +94,7 @@ def reliability(rel: pd.DataFrame) -> bytes:
     cols = [c for c in ("icc_single", "icc_average", "krippendorff_ordinal") if c in rel.columns]
     w = 0.8 / len(cols)
     for j, c in enumerate(cols):
-        ax.bar(x + j * w, rel[c].astype(float), w, label=c)
+        ax.bar(x + j * w, rel[c].astype(float), w, label=_RELIABILITY_LABELS[c])
     ax.set_xticks(x + 0.4 - w / 2)
     ax.set_xticklabels(rel["dimension"])
     vals = rel[cols].to_numpy(float)
