@@ -117,6 +117,9 @@ def analyze_ratings(
         rep["means"] = source_means(kept)
         if data.reference.get("published_means"):
             rep["published"] = _published_check(data.reference)
+            rep["citation"] = data.reference.get("citation")
+            if "published_rater_r" in data.reference:
+                rep["published_rater_r"] = data.reference["published_rater_r"]
         comp, notes = compare_human_ai(kept, n_boot=n_boot, n_perm=n_perm, seed=seed, top_k=top_k)
         rep["comparisons"] = comp
         rep["notes"] += notes
@@ -198,6 +201,12 @@ def report_markdown(rep: dict, figure_names: list[str]) -> str:
         md += ["## Published figures", "", "Means from the published paper next to the means recomputed here.", ""]
         md += _table(rep["published"], [("dimension", "dimension"), ("source", "source"), ("published", "published"),
                                          ("reproduced", "reproduced"), ("rule", "rule")])
+        if rep.get("published_rater_r") is not None:
+            here = {r["dimension"]: r.get("pairwise_r") for r in rep.get("reliability", [])}.get("originality")
+            md += [f"Published agreement of the two raters on originality: r = {_f(rep['published_rater_r'], 2)}; "
+                   f"here: r = {_f(here)}.", ""]
+        if rep.get("citation"):
+            md += [f"Source: {rep['citation']}.", ""]
     if "means" in rep:
         md += ["## Ratings by source", ""]
         md += _table(rep["means"], [("dimension", "dimension"), ("source", "source"), ("ratings", "n_ratings"),

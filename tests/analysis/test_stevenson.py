@@ -59,4 +59,5 @@ def test_report_shows_published_means_reliability_effects_and_validity(stevenson
         assert "originality" in rep["validity_pending"]
     md = (out / "report.md").read_text()
     assert "## Published figures" in md and "## Validity of automatic scores" in md
+    assert "on originality: r = 0.65; here: r = 0.653" in md
     assert (out / "report.html").read_text().count("data:image/png;base64,") == 3
