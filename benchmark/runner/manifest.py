@@ -64,10 +64,20 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
         raise BenchError(f"manifest is not valid JSON: {exc}", where=str(p), fix="remove it or use another --out") from exc
 
 
-def check_resumable(previous: dict[str, Any] | None, model_spec: str, run_seed: int, run_dir: Path) -> None:
-    """A folder holds one model and one seed; mixing them would break resume and seeds."""
+def check_resumable(previous: dict[str, Any] | None, model_spec: str, run_seed: int, run_dir: Path,
+                    tasks: dict[str, dict[str, Any]] | None = None) -> None:
+    """A folder holds one model, one seed and one sampling setup per task version: the unit
+    key does not carry them, so mixing them would silently mix answers of two setups.
+    (More samples or more items are fine: they are new units.)"""
     if not previous:
         return
+    for task_id, now in (tasks or {}).items():
+        before = previous.get("tasks", {}).get(task_id)
+        if before and before.get("version") == now.get("version") and before.get("generation") != now.get("generation"):
+            raise BenchError(
+                f"task {task_id} ran here with {before.get('generation')}, not {now.get('generation')}",
+                where=str(run_dir), fix="use the same --temperature/--max-tokens to resume, or another --out",
+            )
     if previous.get("model") != model_spec:
         raise BenchError(
             f"this folder holds a run of {previous.get('model')}, not {model_spec}",

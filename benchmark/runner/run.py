@@ -183,12 +183,13 @@ class Runner:
         t0 = time.perf_counter()
         started = now_iso()
         previous = read_manifest(self.run_dir)
-        check_resumable(previous, self.model.spec, self.seed, self.run_dir)
+        tasks_info = self._tasks_info()
+        check_resumable(previous, self.model.spec, self.seed, self.run_dir, tasks_info)
         log = ResultLog(self.run_dir)
         state = log.read()
         todo = [u for u in self.units if not is_ok(state.get(u.key))]
         manifest = base_manifest(
-            self.run_id, self.model.spec, self.seed, SEED_SCHEME, self.model.settings(), self._tasks_info(),
+            self.run_id, self.model.spec, self.seed, SEED_SCHEME, self.model.settings(), tasks_info,
             {"n": self.n, "limit": self.limit, **{k: v for k, v in self.overrides.items()},
              "concurrency": self.model.concurrency, "cache": self.use_cache, "retry": self.retry.as_dict()},
             previous,

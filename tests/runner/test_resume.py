@@ -112,3 +112,24 @@ def test_first_success_wins_over_later_records(tmp_path):
     log.close()
     (only,) = log.read().values()
     assert only["text"] == "first"
+
+
+def test_a_folder_keeps_one_model_seed_and_sampling(fake_openai, tmp_path, cache_dir):
+    from benchmark.errors import BenchError
+    from benchmark.runner import run_suite
+    from tests.runner.helpers import make_item
+
+    url, _ = fake_openai
+    out = tmp_path / "r"
+    common = dict(out=out, model_options={"base_url": url}, cache_dir=cache_dir, progress=False)
+    run_suite("openai/echo", items=[make_item("brick")], **common)
+    with pytest.raises(BenchError, match="holds a run of openai/echo"):
+        run_suite("openai/other", items=[make_item("brick")], **common)
+    with pytest.raises(BenchError, match="used --seed 0"):
+        run_suite("openai/echo", items=[make_item("brick")], seed=5, **common)
+    with pytest.raises(BenchError, match="task aut ran here with"):
+        run_suite("openai/echo", items=[make_item("brick")], max_tokens=99, **common)
+    # more samples and more items are new units in the same run
+    s = run_suite("openai/echo", items=[make_item("brick", n=2), make_item("rope")], **common)
+    assert (s.skipped, s.generated, s.ok) == (1, 2, 3)
+    assert len(pd.read_parquet(out / "responses.parquet")) == 3
