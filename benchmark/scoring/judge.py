@@ -45,6 +45,14 @@ Answer: {answer}
 
 Reply with the rating only, a single number from 1 to 5."""
 
+# Optional worked examples (``few_shot=True``), shown as earlier chat turns to fix the
+# reply format and anchor the scale for larger judges. The object is not an ocsai object.
+ORIGINALITY_EXAMPLES = [
+    ("newspaper", "read the news", "1"),
+    ("newspaper", "wrap fish in it at the market", "3"),
+    ("newspaper", "fold it into a sail for a bathtub pirate ship", "5"),
+]
+
 ORIGINALITY_NUDGE = "That was not a rating. Reply with only one number from 1 to 5 and nothing else."
 
 WRITING_DIMENSIONS = ("originality", "style", "coherence")
@@ -131,11 +139,15 @@ class _LLMJudge:
     def parse(self, reply: str) -> Any:
         raise NotImplementedError
 
+    def shots(self) -> list[dict[str, str]]:
+        """Worked examples as earlier chat turns (none by default)."""
+        return []
+
     async def ask(self, prompt: str, sem: asyncio.Semaphore) -> tuple[Any, list[str], str | None]:
         """(parsed value or None, the replies, the last backend error)."""
         from benchmark.models import GenerationError
 
-        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
+        messages = [{"role": "system", "content": SYSTEM}, *self.shots(), {"role": "user", "content": prompt}]
         replies: list[str] = []
         error: str | None = None
         for attempt in range(self.retries + 1):
@@ -190,12 +202,24 @@ class JudgeOriginality(_LLMJudge):
 
     def __init__(self, model: str = DEFAULT_JUDGE, model_options: dict[str, Any] | None = None, retries: int = 2,
                  temperature: float = 0.0, max_tokens: int = 16, seed: int = 1234, backend: Any = None,
-                 max_ideas: int = 10):
+                 max_ideas: int = 10, few_shot: bool = False):
         super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend)
         self.max_ideas = int(max_ideas)
+        self.few_shot = bool(few_shot)
+        if self.few_shot:  # off by default: SmolLM2 copies the last example's rating (r = nan on 80 AUT answers)
+            self.version += "+few-shot"
 
     def parse(self, reply: str) -> float | None:
         return parse_rating(reply)
+
+    def shots(self) -> list[dict[str, str]]:
+        if not self.few_shot:
+            return []
+        turns: list[dict[str, str]] = []
+        for item, answer, rating in ORIGINALITY_EXAMPLES:
+            turns.append({"role": "user", "content": self.prompt("aut", item, answer)})
+            turns.append({"role": "assistant", "content": rating})
+        return turns
 
     def prompt(self, task_id: str, item: str, answer: str) -> str:
         description = TASK_DESCRIPTIONS.get(str(task_id), GENERIC_DESCRIPTION)

@@ -115,3 +115,16 @@ def test_embedded_model_judges_originality():
     # the small model may fail to answer in format: then NaN with its replies, never a guess
     assert (1.0 <= value <= 5.0 and d["ideas"][0]["rating"] == value) or ("replies" in d and math.isnan(value))
     assert math.isnan(out["value"][1]) and "empty" in json.loads(out["details"][1])["reason"]
+
+
+def test_few_shot_examples_precede_the_question():
+    server = ScriptedServer(["2"])
+    try:
+        judge = JudgeOriginality("openai/fake-judge", model_options={"base_url": server.url}, few_shot=True)
+        out = judge.score(aut_frame(["a doorstop"]))
+    finally:
+        server.close()
+    msgs = server.requests[0]["messages"]
+    assert [m["role"] for m in msgs] == ["system"] + ["user", "assistant"] * 3 + ["user"]
+    assert "a doorstop" in msgs[-1]["content"] and out["value"][0] == 2.0
+    assert out["scorer_version"][0].endswith("+few-shot")
