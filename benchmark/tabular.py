@@ -63,6 +63,13 @@ def read_table(path: str | os.PathLike, required: Iterable[str] = ()) -> pd.Data
     return df
 
 
+def _umask_mode() -> int:
+    """The mode a plainly created file would get (mkstemp files are 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write atomically (temp file + rename) in the format given by the suffix."""
     p = Path(path)
@@ -81,6 +88,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
             df.to_json(tmp, orient="records", force_ascii=False, indent=1)
         else:
             df.to_parquet(tmp, index=False)
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp):
@@ -94,5 +102,6 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    os.chmod(tmp, _umask_mode())
     os.replace(tmp, p)
     return p
