@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import BigInteger, and_, cast, create_engine, literal, delete, event, exists, func, insert, or_, select, text, update
+from sqlalchemy import BigInteger, and_, bindparam, cast, create_engine, literal, delete, event, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -64,12 +64,6 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
-
-
-def _perm(col, mult: int, offset: int):
-    """A rater's own order of items: (ord * mult + offset) mod P, in 64-bit integers everywhere."""
-    big = BigInteger()
-    return (cast(col, big) * literal(mult, big) + literal(offset, big)) % literal(PERM_PRIME, big)
 
 
 def _now() -> float:
@@ -176,6 +170,7 @@ class Store:
         self.engine = make_engine(self.url)
         self.is_pg = self.engine.dialect.name == "postgresql"
         self._configs: dict[str, dict] = {}
+        self._perms: dict[tuple[str, str], tuple[int, int]] = {}
         self._write_lock = threading.Lock() if not self.is_pg else contextlib.nullcontext()
         if migrate_schema:
             try:
@@ -253,6 +248,7 @@ class Store:
 
     def delete_study(self, study_id: str) -> None:
         self._configs.pop(study_id, None)
+        self._perms.clear()
         with self.write() as conn:
             self._delete_study(conn, study_id)
 
@@ -374,93 +370,71 @@ class Store:
         """
         cfg = self.config(study_id)
         now = _now() if now is None else now
+        perm = self._perm_of(study_id, rater_id)
         for _ in range(20):
             try:
                 with self.write() as conn:
-                    return self._claim(conn, study_id, rater_id, cfg, now)
+                    if self.is_pg:
+                        # A lease is soft state: if the server dies before it reaches disk the
+                        # rater simply claims again. Ratings (submit) keep full durability.
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    return self._claim(conn, study_id, rater_id, cfg, now, perm)
             except IntegrityError:  # same rater claiming in two tabs at once: try again
                 time.sleep(0.01)
         raise BenchError(f"could not claim an item for rater '{rater_id}'")
 
-    def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float) -> dict | None:
-        open_row = conn.execute(
-            select(Assignment).where(
-                Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.state == "active"
-            ).order_by(Assignment.position).limit(1)
-        ).mappings().first()
-        if open_row:
-            return dict(open_row)
-        rater = conn.execute(
-            select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == study_id, Rater.rater_id == rater_id)
-        ).first()
-        if rater is None:
-            raise BenchError(f"rater '{rater_id}' has not entered study '{study_id}'")
-        mult, offset = int(rater[0]), int(rater[1])
-        counts = dict(conn.execute(
-            select(Assignment.kind, func.count()).where(
-                Assignment.study_id == study_id, Assignment.rater_id == rater_id
-            ).group_by(Assignment.kind)
-        ).all())
-        position = sum(counts.values())
+    def _perm_of(self, study_id: str, rater_id: str) -> tuple[int, int]:
+        """The rater's stored order parameters (immutable once registered, so cached)."""
+        key = (study_id, rater_id)
+        got = self._perms.get(key)
+        if got is None:
+            with self.read() as conn:
+                row = conn.execute(_Q.rater_perm, {"study": study_id, "rater": rater_id}).first()
+            if row is None:
+                raise BenchError(f"rater '{rater_id}' has not entered study '{study_id}'")
+            got = self._perms[key] = (int(row[0]), int(row[1]))
+        return got
+
+    def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
+               perm: tuple[int, int]) -> dict | None:
+        p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
+        mine = conn.execute(_Q.rater_assignments, p).mappings().all()
+        open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
+        if open_rows:
+            return {**open_rows[0], "study_id": study_id, "rater_id": rater_id}
+        counts: dict[str, int] = {}
+        for r in mine:
+            counts[r["kind"]] = counts.get(r["kind"], 0) + 1
         cap = cfg.get("items_per_rater")
         if cap and counts.get("item", 0) >= int(cap):
             return None
-        seen = exists().where(
-            Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == Slot.item_id
-        )
-        lease_s = float(cfg.get("lease_s", 900))
         slot = None
         # Level by level (every item's first place before any second place): least-rated
         # first, and each query reads one level's slice of the claim index, not all slots.
+        q = _Q.level_pg if self.is_pg else _Q.level
         for level in range(int(cfg.get("k", 1))):
-            q = (
-                select(Slot.id, Slot.item_id)
-                .where(
-                    Slot.study_id == study_id,
-                    Slot.status.in_(("free", "leased")),
-                    Slot.slot_no == level,
-                    or_(Slot.status == "free", Slot.lease_expires < now),
-                    ~seen,
-                )
-                .order_by(_perm(Slot.ord, mult, offset))
-                .limit(1)
-            )
-            if self.is_pg:
-                q = q.with_for_update(skip_locked=True, of=Slot)
-            slot = conn.execute(q).first()
+            slot = conn.execute(q, {**p, "level": level}).first()
             if slot is not None:
                 break
         if slot is None:
             return None
+        position = len(mine)
         every = int(cfg.get("check_every", 0) or 0)
-        n_items = counts.get("item", 0)
         n_checks = counts.get("attention", 0) + counts.get("gold", 0)
-        if every and n_items >= (n_checks + 1) * every:
-            check = self._pick_check(conn, study_id, rater_id, mult, offset)
+        if every and counts.get("item", 0) >= (n_checks + 1) * every:
+            check = conn.execute(_Q.pick_check, p).first()
             if check is not None:
                 return self._assign(conn, study_id, rater_id, check[0], check[1], position, now, cfg)
-        conn.execute(
-            update(Slot).where(Slot.id == slot[0]).values(status="leased", rater_id=rater_id, lease_expires=now + lease_s)
-        )
+        conn.execute(_Q.lease_slot, {"sid": slot[0], "rater": rater_id,
+                                     "expires": now + float(cfg.get("lease_s", 900))})
         return self._assign(conn, study_id, rater_id, slot[1], "item", position, now, cfg)
-
-    def _pick_check(self, conn: Connection, study_id: str, rater_id: str, mult: int, offset: int):
-        seen = exists().where(
-            Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == Item.item_id
-        )
-        return conn.execute(
-            select(Item.item_id, Item.kind)
-            .where(Item.study_id == study_id, Item.kind.in_(("attention", "gold")), ~seen)
-            .order_by(_perm(Item.ord, mult, offset))
-            .limit(1)
-        ).first()
 
     def _assign(self, conn: Connection, study_id: str, rater_id: str, item_id: str, kind: str, position: int,
                 now: float, cfg: dict) -> dict:
         swapped = cfg.get("mode") == "pairwise" and random.Random(f"{cfg.get('seed', 0)}:{rater_id}:{item_id}").random() < 0.5
         row = dict(study_id=study_id, rater_id=rater_id, item_id=item_id, kind=kind, position=position,
                    swapped=bool(swapped), shown_at=now, submitted_at=None, state="active")
-        conn.execute(insert(Assignment).values(**row))
+        conn.execute(_Q.insert_assignment, row)
         return row
 
     # ------------------------------------------------------------------ submits
@@ -478,12 +452,8 @@ class Store:
 
     def _submit(self, conn: Connection, study_id: str, rater_id: str, item_id: str, values: dict[str, str],
                 cfg: dict, now: float) -> SubmitResult:
-        q = select(Assignment).where(
-            Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == item_id
-        )
-        if self.is_pg:
-            q = q.with_for_update()
-        a = conn.execute(q).mappings().first()
+        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now}
+        a = conn.execute(_Q.assignment_pg if self.is_pg else _Q.assignment, p).mappings().first()
         if a is None:
             raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
         if a["state"] == "done":
@@ -491,36 +461,25 @@ class Store:
         rt = max(0.0, now - float(a["shown_at"]))
         if rt < float(cfg.get("min_time_s", 0) or 0):
             return SubmitResult("too_fast", rt_s=rt)
+        passed = None
         if a["kind"] == "item":
-            mine = select(Slot.id).where(
-                Slot.study_id == study_id, Slot.item_id == item_id, Slot.rater_id == rater_id, Slot.status == "leased"
-            ).limit(1)
-            slot_id = conn.execute(mine.with_for_update() if self.is_pg else mine).scalar()
-            if slot_id is None:  # our lease was reclaimed: take any place still open on this item
-                other = select(Slot.id).where(
-                    Slot.study_id == study_id, Slot.item_id == item_id,
-                    or_(Slot.status == "free", and_(Slot.status == "leased", Slot.lease_expires < now)),
-                ).order_by(Slot.slot_no).limit(1)
-                slot_id = conn.execute(other.with_for_update(skip_locked=True) if self.is_pg else other).scalar()
-            if slot_id is None:
-                conn.execute(update(Assignment).where(
-                    Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == item_id
-                ).values(state="expired"))
-                return SubmitResult("expired", rt_s=rt)
-            conn.execute(update(Slot).where(Slot.id == slot_id).values(status="done", rater_id=rater_id, lease_expires=None))
-            passed = None
+            # the rater holds at most one slot per item (assignments are unique), so fill it directly
+            filled = conn.execute(_Q.fill_my_slot, p).first()
+            if filled is None:  # our lease was reclaimed: take any place still open on this item
+                slot_id = conn.execute(_Q.other_slot_pg if self.is_pg else _Q.other_slot, p).scalar()
+                if slot_id is None:
+                    conn.execute(_Q.finish_assignment, {**p, "new_state": "expired", "at": None})
+                    return SubmitResult("expired", rt_s=rt)
+                conn.execute(_Q.fill_slot, {"sid": slot_id, "rater": rater_id})
         else:
-            item = conn.execute(select(Item.expected, Item.text_a, Item.text_b).where(
-                Item.study_id == study_id, Item.item_id == item_id)).first()
+            item = conn.execute(_Q.item_expected, p).first()
             passed = check_passed(cfg.get("mode"), item[0] or {}, values, bool(a["swapped"]), item[1], item[2])
         conn.execute(insert(Rating), [
             dict(study_id=study_id, item_id=item_id, rater_id=rater_id, dimension=d, value=v, rt_s=rt,
                  submitted_at=now, check_passed=passed)
             for d, v in values.items()
         ])
-        conn.execute(update(Assignment).where(
-            Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.item_id == item_id
-        ).values(state="done", submitted_at=now))
+        conn.execute(_Q.finish_assignment, {**p, "new_state": "done", "at": now})
         return SubmitResult("stored", check_passed=passed, rt_s=rt)
 
     def failed_checks(self, study_id: str, rater_id: str) -> int:
@@ -620,6 +579,55 @@ class Store:
             rows = conn.execute(select(HumanResponse.task_id, HumanResponse.item_id).where(
                 HumanResponse.study_id == study_id, HumanResponse.rater_id == rater_id)).all()
         return {(r[0], r[1]) for r in rows}
+
+
+
+class _Q:
+    """The claim/submit statements, built once: building SQLAlchemy expressions on every
+    call cost more than running them."""
+
+    B = bindparam
+    big = BigInteger()
+    perm = (cast(Slot.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
+    item_perm = (cast(Item.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
+    rater_perm = select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
+    rater_assignments = select(Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
+                               Assignment.swapped, Assignment.shown_at, Assignment.submitted_at).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"))
+    _seen_slot = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
+                                Assignment.item_id == Slot.item_id)
+    level = (
+        select(Slot.id, Slot.item_id)
+        .where(Slot.study_id == B("study"), Slot.status.in_(("free", "leased")), Slot.slot_no == B("level"),
+               or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
+        .order_by(perm).limit(1)
+    )
+    level_pg = level.with_for_update(skip_locked=True, of=Slot)
+    _seen_item = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
+                                Assignment.item_id == Item.item_id)
+    pick_check = (select(Item.item_id, Item.kind)
+                  .where(Item.study_id == B("study"), Item.kind.in_(("attention", "gold")), ~_seen_item)
+                  .order_by(item_perm).limit(1))
+    lease_slot = update(Slot).where(Slot.id == B("sid")).values(
+        status="leased", rater_id=B("rater"), lease_expires=B("expires"))
+    insert_assignment = insert(Assignment)
+    assignment = select(Assignment.kind, Assignment.state, Assignment.shown_at, Assignment.swapped).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item"))
+    assignment_pg = assignment.with_for_update()
+    fill_my_slot = update(Slot).where(
+        Slot.study_id == B("study"), Slot.item_id == B("item"), Slot.rater_id == B("rater"), Slot.status == "leased"
+    ).values(status="done", lease_expires=None).returning(Slot.id)
+    other_slot = (select(Slot.id).where(
+        Slot.study_id == B("study"), Slot.item_id == B("item"),
+        or_(Slot.status == "free", and_(Slot.status == "leased", Slot.lease_expires < B("now"))))
+        .order_by(Slot.slot_no).limit(1))
+    other_slot_pg = other_slot.with_for_update(skip_locked=True)
+    fill_slot = update(Slot).where(Slot.id == B("sid")).values(status="done", rater_id=B("rater"), lease_expires=None)
+    item_expected = select(Item.expected, Item.text_a, Item.text_b).where(
+        Item.study_id == B("study"), Item.item_id == B("item"))
+    finish_assignment = update(Assignment).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item")
+    ).values(state=B("new_state"), submitted_at=B("at"))
 
 
 def validate_values(mode: str, cfg: dict, values: dict[str, Any]) -> dict[str, str]:

@@ -133,7 +133,14 @@ def _texts(page) -> list[str]:
 
 
 def _wait_answer(page, n: int) -> None:
-    page.get_by_text(f"Answer {n}", exact=False).first.wait_for(timeout=30_000)
+    try:
+        page.get_by_text(f"Answer {n}", exact=False).first.wait_for(timeout=30_000)
+    except Exception:
+        out = REPO_ROOT / "test-artifacts"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / f"browser-failure-answer{n}.png"), full_page=True)
+        (out / f"browser-failure-answer{n}.txt").write_text(page.inner_text("body"))
+        raise
     page.locator(".st-key-submit button").wait_for(timeout=30_000)
     _idle(page)
 
