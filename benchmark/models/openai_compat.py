@@ -60,6 +60,9 @@ class OpenAICompatModel(BaseModel):
         if "api_key_env" in self.options and self.api_key_env not in os.environ:
             raise BenchError(f"environment variable {self.api_key_env} is not set", fix=f"export {self.api_key_env}=... before running")
         self._api_key = os.environ.get(self.api_key_env)
+        if not self._api_key and self.base_url == DEFAULT_BASE_URL:
+            raise BenchError(f"{self.api_key_env} is not set for the OpenAI API",
+                             fix=f"export {self.api_key_env}=..., or pass -M base_url=... for a local server")
         self.timeout = float(self.options.get("timeout", 120.0))
         self.send_seed = bool(self.options.get("send_seed", True))
         self._client: Any = None

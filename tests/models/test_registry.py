@@ -8,6 +8,9 @@ from benchmark.errors import BenchError
 from benchmark.models import MODELS, get_model, parse_model_options, without_secrets
 
 
+LOCAL = "http://127.0.0.1:9/v1"
+
+
 def test_providers_are_registered_lazily():
     assert MODELS.names() == ["hf", "llamacpp", "openai", "replay"]
 
@@ -40,7 +43,7 @@ def test_unknown_option_suggests_a_known_one():
 def test_model_output_is_never_labelled_human():
     with pytest.raises(BenchError, match="reserved for human answers"):
         get_model("openai/m", source="human/pool")
-    assert get_model("openai/m", source="openai/m-2026").source == "openai/m-2026"
+    assert get_model("openai/m", source="openai/m-2026", base_url=LOCAL).source == "openai/m-2026"
 
 
 def test_secrets_never_reach_settings(monkeypatch):
@@ -51,7 +54,15 @@ def test_secrets_never_reach_settings(monkeypatch):
 
 
 def test_concurrency_option():
-    assert get_model("openai/m").concurrency == 8
-    assert get_model("openai/m", concurrency=32).concurrency == 32
+    assert get_model("openai/m", base_url=LOCAL).concurrency == 8
+    assert get_model("openai/m", base_url=LOCAL, concurrency=32).concurrency == 32
     with pytest.raises(BenchError, match="at least 1"):
-        get_model("openai/m", concurrency=0)
+        get_model("openai/m", base_url=LOCAL, concurrency=0)
+
+
+def test_the_openai_api_needs_a_key(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(BenchError, match="OPENAI_API_KEY is not set"):
+        get_model("openai/gpt-4o")
+    assert get_model("openai/local", base_url=LOCAL).settings()["base_url"] == LOCAL  # local servers need none

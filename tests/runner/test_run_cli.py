@@ -55,6 +55,7 @@ def test_smoke_suite_through_embedded_smollm2(tmp_path, cache_dir):
         (["--model", "replay/answers.xlsx"], "unknown table format"),
         (["--model", "openai/x", "-M", "base_url"], "bad model option '-M base_url'"),
         (["--model", "openai/x", "-M", "bse_url=http://h"], "did you mean 'base_url'?"),
+        (["--model", "openai/x", "-M", "base_url=localhost:8000"], "is not an http(s) URL"),
         (["--model", "openai/x", "-M", "api_key_env=CB_TEST_UNSET_VARIABLE"], "CB_TEST_UNSET_VARIABLE is not set"),
         (["--model", "openai/x", "-M", "source=human/fake"], "reserved for human answers"),
     ],
