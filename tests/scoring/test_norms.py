@@ -107,11 +107,16 @@ def test_aut_item_norms_from_ocsai_people():
 
 
 def test_originality_norms_follow_the_shipped_params(tmp_path):
+    import hashlib
+
+    from benchmark.scoring.originality.model import DEFAULT_PARAMS_DIR, PARAMS_FILE
+
     src = json.loads((norms_dir() / "aut_ocsai.json").read_text())
     assert src["provenance"]["originality_params"]["sha256_16"]
-    assert NormIndex(norms_dir()).find("aut", "originality", "1") is not None
-    src["provenance"]["originality_params"]["sha256_16"] = "0" * 16  # as if the model were refitted since
-    (tmp_path / "aut.json").write_text(json.dumps(src))
-    idx = NormIndex(tmp_path)
-    assert idx.find("aut", "originality", "1") is None
-    assert idx.find("aut", "semdis_minilm", "1") is not None
+    current = hashlib.sha256((DEFAULT_PARAMS_DIR / PARAMS_FILE).read_bytes()).hexdigest()[:16]
+    for digest, usable in ((current, True), ("0" * 16, False)):  # "0...": as if refitted since
+        src["provenance"]["originality_params"]["sha256_16"] = digest
+        (tmp_path / "aut.json").write_text(json.dumps(src))
+        idx = NormIndex(tmp_path)
+        assert (idx.find("aut", "originality", "1") is not None) is usable
+        assert idx.find("aut", "semdis_minilm", "1") is not None
