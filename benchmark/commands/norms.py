@@ -56,7 +56,7 @@ def list_norms(folder: Optional[Path] = typer.Option(None, "--folder", help="def
     index = NormIndex(folder)
     for (task_id, scorer), entries in sorted(index.entries.items()):
         for e in entries:
-            use = "" if e.use_for_percentiles else "  (reference only)"
+            use = "" if e.use_for_percentiles else "  (stale: rebuild with the command in its provenance)" if e.stale else "  (reference only)"
             typer.echo(f"{task_id:<14} {scorer:<16} v{e.scorer_version:<28} n={e.task.n:<7} mean={e.task.mean:8.3f} "
                        f"items={len(e.items):<4} {e.norm_id}{use}")
 

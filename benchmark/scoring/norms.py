@@ -106,6 +106,7 @@ class NormEntry:
     items: dict[str, Distribution] = field(default_factory=dict)
     any_version: bool = False
     use_for_percentiles: bool = True
+    stale: bool = False  # computed with parameters the scorer no longer ships
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -173,6 +174,7 @@ class NormIndex:
                     any_version=bool(raw.get("any_version", False)),
                     use_for_percentiles=bool(raw.get("use_for_percentiles", True)) and doc.get("label") == "human"
                     and raw["scorer"] not in stale,
+                    stale=raw["scorer"] in stale,
                 )
                 self.entries.setdefault((e.task_id, e.scorer), []).append(e)
         except (ValueError, KeyError, TypeError) as exc:
