@@ -120,3 +120,16 @@ def test_originality_norms_follow_the_shipped_params(tmp_path):
         idx = NormIndex(tmp_path)
         assert (idx.find("aut", "originality", "1") is not None) is usable
         assert idx.find("aut", "semdis_minilm", "1") is not None
+
+
+def test_norms_build_command(tmp_path, capsys, shared_data):
+    from benchmark.cli import main
+
+    out = tmp_path / "rat.json"
+    assert main(["norms", "build", "--dataset", "bowden-rat", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["provenance"]["command"].startswith("creativity-bench norms build")
+    assert len(doc["entries"][0]["items"]) == 144
+    assert main(["norms", "build", "--dataset", "bowden-ratt", "--out", str(tmp_path / "x.json")]) == 2
+    assert "did you mean 'bowden-rat'" in capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
