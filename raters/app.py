@@ -39,6 +39,8 @@ def main() -> None:
     if study_id is None:
         st.title("Creativity studies")
         st.info("No study is open here. If you were sent a link, please use the full link.")
+        if leaderboard_available():
+            st.markdown("[See the leaderboard](?page=leaderboard)")
         return
     ctx = context.load(store, study_id)
     stage = ctx.rater["stage"]

@@ -203,3 +203,15 @@ def test_rater_pages_never_read_the_source_map():
         assert "SourceMap" not in code and "source_map" not in code, path
         if path.name != "admin.py":
             assert not re.search(r"^\s*(from|import)\s+benchmark\.studies\.(export|models)", code, re.M), path
+
+
+def test_home_and_admin_link_the_leaderboard_page_which_renders(app_db, tmp_path, monkeypatch):
+    from benchmark.paths import REPO_ROOT
+
+    if not (REPO_ROOT / "raters" / "pages" / "leaderboard.py").exists():
+        pytest.skip("raters/pages/leaderboard.py (the analysis stage) is not installed")
+    home = open_app()
+    assert any("page=leaderboard" in m.value for m in home.markdown)
+    monkeypatch.setenv("CREATIVITY_BENCH_RESULTS", str(tmp_path / "no-results"))
+    board = open_app(page="leaderboard")
+    assert not board.exception and [t.value for t in board.title] == ["Leaderboard"]

@@ -66,3 +66,15 @@ def test_rate_runs_streamlit_on_the_app_without_sidebar_pages():
     cmd = streamlit_command(8123)
     assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("raters/app.py")
     assert "8123" in cmd and "--client.showSidebarNavigation" in cmd
+
+
+def test_respond_study_from_the_command_line_exports_responses(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    assert main(["study", "create", "--id", "resp", "--mode", "respond", "--suite", "smoke", "--task", "aut",
+                 "--pool", "lab", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out)["items"] == 2
+    assert main(["study", "export-responses", "--study", "resp", "--out", str(tmp_path / "human-lab"), "--db", db]) == 0
+    df = pd.read_parquet(tmp_path / "human-lab" / "responses.parquet")
+    assert list(df.columns) == RESPONSE_COLUMNS and df.empty
+    assert main(["study", "create", "--id", "bad", "--mode", "respond", "--suite", "smoke", "--db", db]) == 2
+    assert "--pool" in capsys.readouterr().err
