@@ -9,6 +9,7 @@ target ours / direct >= 0.9.
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -61,18 +62,25 @@ def run() -> list[dict]:
     items = _items()
     units = expand_units(items, [model.source], 0)
     totals = {"direct": [0, 0.0], "ours": [0, 0.0]}
+    round_ratios = []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(ROUNDS):
+            tps = {}
             for name in (("direct", "ours") if r % 2 == 0 else ("ours", "direct")):  # ABBA: drift cancels
                 tok, sec = _direct(llm, units) if name == "direct" else _ours(model, items, Path(tmp) / f"r{r}")
                 totals[name][0] += tok
                 totals[name][1] += sec
+                tps[name] = tok / sec
                 print(f"round {r} {name}: {tok} tokens in {sec:.2f} s = {tok / sec:.1f} tok/s", flush=True)
+            round_ratios.append(tps["ours"] / tps["direct"])
     direct_tps = totals["direct"][0] / totals["direct"][1]
     ours_tps = totals["ours"][0] / totals["ours"][1]
-    ratio = ours_tps / direct_tps
-    print(f"n_threads={model.n_threads}; ours {ours_tps:.1f} tok/s, direct {direct_tps:.1f} tok/s, ratio {ratio:.3f}")
-    return [{"bench": "llamacpp/smollm2 tokens/s vs llama-cpp-python direct", "figure": f"{ours_tps:.1f} vs {direct_tps:.1f} tok/s",
+    # The median of per-round ratios: one round hit by another process's burst on this
+    # shared machine should not decide the figure.
+    ratio = statistics.median(round_ratios)
+    print(f"n_threads={model.n_threads}; ours {ours_tps:.1f} tok/s, direct {direct_tps:.1f} tok/s in total; "
+          f"per-round ratios {', '.join(f'{x:.2f}' for x in round_ratios)}; median {ratio:.3f}")
+    return [{"bench": "llamacpp/smollm2 tokens/s vs llama-cpp-python direct", "figure": f"{ours_tps:.1f} vs {direct_tps:.1f} tok/s (median of {ROUNDS} rounds' ratios)",
              "ratio": ratio, "target": ">= 0.9", "ok": ratio >= 0.9}]
 
 
