@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from benchmark.errors import BenchError
 from benchmark.records import is_human_source
-
-if TYPE_CHECKING:
-    from benchmark.registry import Registry
+from benchmark.registry import Registry, suggest
 
 Message = dict[str, str]
 
@@ -123,8 +121,6 @@ class BaseModel:
         allowed = set(self.known_options) | {"concurrency", "source"}
         unknown = sorted(set(self.options) - allowed)
         if unknown:
-            from benchmark.registry import suggest
-
             raise BenchError(
                 f"unknown option -M {unknown[0]}=... for {spec}",
                 fix=suggest(unknown[0], sorted(allowed)),
@@ -156,23 +152,13 @@ class BaseModel:
         return asyncio.run(self.generate(messages, **kwargs))  # type: ignore[attr-defined]
 
 
-# Providers are lazy "module:Class" entries: a backend's optional dependency (llama_cpp,
-# transformers, httpx) is imported only when that provider is chosen.
-MODELS: "Registry[Any]"
-
-
-def _build_registry() -> "Registry[Any]":
-    from benchmark.registry import Registry
-
-    reg: Registry[Any] = Registry("model provider")
-    reg.register("llamacpp", "benchmark.models.llamacpp:LlamaCppModel")
-    reg.register("openai", "benchmark.models.openai_compat:OpenAICompatModel")
-    reg.register("hf", "benchmark.models.hf:HFModel")
-    reg.register("replay", "benchmark.models.replay:ReplayModel")
-    return reg
-
-
-MODELS = _build_registry()
+# Providers are lazy "module:Class" entries: a backend's dependency (llama_cpp,
+# transformers, aiohttp) is imported only when that provider is chosen.
+MODELS: Registry[Any] = Registry("model provider")
+MODELS.register("llamacpp", "benchmark.models.llamacpp:LlamaCppModel")
+MODELS.register("openai", "benchmark.models.openai_compat:OpenAICompatModel")
+MODELS.register("hf", "benchmark.models.hf:HFModel")
+MODELS.register("replay", "benchmark.models.replay:ReplayModel")
 
 
 def split_spec(spec: str) -> tuple[str, str]:

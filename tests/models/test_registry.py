@@ -66,3 +66,13 @@ def test_the_openai_api_needs_a_key(monkeypatch):
     with pytest.raises(BenchError, match="OPENAI_API_KEY is not set"):
         get_model("openai/gpt-4o")
     assert get_model("openai/local", base_url=LOCAL).settings()["base_url"] == LOCAL  # local servers need none
+
+
+def test_backend_dependencies_load_only_when_chosen():
+    import subprocess
+    import sys
+
+    code = ("import sys, benchmark.models, benchmark.runner; "
+            "print(sorted(x for x in ('llama_cpp', 'transformers', 'torch', 'aiohttp') if x in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
