@@ -107,11 +107,12 @@ class NormEntry:
     any_version: bool = False
     use_for_percentiles: bool = True
     stale: bool = False  # computed with parameters the scorer no longer ships
+    unit: str = "response"  # "idea" when each human row was a single idea (ocsai)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "task_id": self.task_id, "scorer": self.scorer, "scorer_version": self.scorer_version,
-            "any_version": self.any_version, "use_for_percentiles": self.use_for_percentiles,
+            "any_version": self.any_version, "use_for_percentiles": self.use_for_percentiles, "unit": self.unit,
             "task": self.task.to_json(), "items": {k: v.to_json() for k, v in sorted(self.items.items())},
         }
 
@@ -175,29 +176,38 @@ class NormIndex:
                     use_for_percentiles=bool(raw.get("use_for_percentiles", True)) and doc.get("label") == "human"
                     and raw["scorer"] not in stale,
                     stale=raw["scorer"] in stale,
+                    unit=str(raw.get("unit", "response")),
                 )
                 self.entries.setdefault((e.task_id, e.scorer), []).append(e)
         except (ValueError, KeyError, TypeError) as exc:
             raise BenchError(f"malformed norm file: {exc}", where=str(path),
                              fix="rebuild it with `creativity-bench norms build`") from exc
 
-    def find(self, task_id: str, scorer: str, scorer_version: str | None = None) -> NormEntry | None:
-        """The norm for this scorer version on this task (exact version first)."""
+    def candidates(self, task_id: str, scorer: str, scorer_version: str | None = None) -> list[NormEntry]:
+        """Usable norms for this scorer version on this task, best first: exact version,
+        then version-free ones; whole-response norms before per-idea ones."""
         cands = [e for e in self.entries.get((str(task_id), str(scorer)), []) if e.use_for_percentiles]
         exact = [e for e in cands if scorer_version is None or e.scorer_version == str(scorer_version)]
-        if exact:
-            return exact[0]
-        loose = [e for e in cands if e.any_version]
-        return loose[0] if loose else None
+        chosen = exact or [e for e in cands if e.any_version]
+        return sorted(chosen, key=lambda e: e.unit != "response")
+
+    def find(self, task_id: str, scorer: str, scorer_version: str | None = None) -> NormEntry | None:
+        """The task-level norm used for this scorer version on this task."""
+        cands = self.candidates(task_id, scorer, scorer_version)
+        return cands[0] if cands else None
 
     def lookup(self, task_id: str, item_id: str | None, scorer: str, value: float,
                scorer_version: str | None = None) -> tuple[float, str | None]:
-        """(percentile 0-100 or NaN, norm id with ``#item`` when item-level)."""
-        e = self.find(task_id, scorer, scorer_version)
-        if e is None or value is None or math.isnan(float(value)):
+        """(percentile 0-100 or NaN, norm id with ``#item`` when item-level).
+
+        An item-level norm from any candidate beats a task-level one."""
+        cands = self.candidates(task_id, scorer, scorer_version)
+        if not cands or value is None or math.isnan(float(value)):
             return float("nan"), None
-        if item_id is not None and str(item_id) in e.items:
-            return e.items[str(item_id)].percentile(value), f"{e.norm_id}#{item_id}"
+        for e in cands:
+            if item_id is not None and str(item_id) in e.items:
+                return e.items[str(item_id)].percentile(value), f"{e.norm_id}#{item_id}"
+        e = cands[0]
         return e.task.percentile(value), e.norm_id
 
 

@@ -136,7 +136,7 @@ def build_ocsai(files: list[str], scorers: list[str], name: str, command: str, d
         if scores.empty:
             continue
         versions[scorer] = str(scores["scorer_version"].iloc[0])
-        entries.extend(_entries(scores))
+        entries.extend(_entries(scores, unit="idea"))
         n = max(n, len(df))
     notes = ("Per idea: each ocsai row is one idea by one person. A model response listing several ideas is "
              "scored as the mean over its ideas, so its percentile compares a mean with single ideas. "
@@ -223,12 +223,45 @@ def build_from_file(path: str, scorers: list[str] | None, source: str | None, ci
     return prov, _entries(scores), f"Human norms from {p.name}"
 
 
+STEVENSON_CITATION = ("Stevenson, Smal, Baas, Grasman & van der Maas (2022). Putting GPT-3's creativity to the "
+                      "(Alternative Uses) Test. ICCC 2022. Data: cstevenson-uva/creAI-gpt3 (MIT).")
+LIST_SCORERS = ["fluency", "elaboration", "flexibility", "duplicates", "semdis_minilm", "semdis_glove", "originality"]
+
+
+def build_stevenson(command: str, scorers: list[str] | None = None) -> tuple[dict, list[NormEntry], str]:
+    """Whole AUT answers of people (each person's list of uses for one object).
+
+    Unlike ocsai (one idea per row) these are complete lists, scored exactly as a model's
+    list answer is - so list-level scores (fluency, flexibility ...) get human norms and
+    mean-over-ideas scores are compared with people's means. Only the human rows are used.
+    """
+    path = _data("stevenson-human-vs-gpt3", "aut_human_vs_gpt3.csv")
+    df = pd.read_csv(path)
+    people = df[df["human"].astype(str).str.lower() == "human"].sort_values(["respondent_id", "object", "response_id"])
+    lists = (people.dropna(subset=["response"]).groupby(["respondent_id", "object"], sort=True)["response"]
+             .apply(lambda r: "\n".join(str(x).strip() for x in r)).reset_index())
+    responses = pd.DataFrame({"task_id": "aut", "item": lists["object"], "text": lists["response"],
+                              "source": "human/stevenson2022"})
+    names = scorers or LIST_SCORERS
+    scores = _score(responses, names)
+    versions = {s: str(g["scorer_version"].iloc[0]) for s, g in scores.groupby("scorer")}
+    prov = provenance([path], STEVENSON_CITATION, command, versions, len(responses),
+                      "One row per person x object: that person's uses, in response order, scored as one list answer "
+                      "(the GPT-3 rows of the file are not used).", licence="MIT")
+    if "originality" in versions:
+        from benchmark.scoring.originality.model import DEFAULT_PARAMS_DIR, PARAMS_FILE
+
+        prov["originality_params"] = file_facts(DEFAULT_PARAMS_DIR / PARAMS_FILE)
+    return prov, _entries(scores, unit="response"), "Whole AUT answers of 118 people for book, fork and tin can (Stevenson et al. 2022)"
+
+
 DATASETS: dict[str, str] = {
     "olson2021-dat": "DAT, Olson et al. 2021 Study 2 words, scored with this project's dat scorer",
     "dat-100k-published": "DAT, 100k published scores (GloVe 840B), reference only",
     "ocsai-aut": "AUT per-idea semantic distance and learned originality, ocsai human responses",
     "ocsai-alltasks": "Consequences and Instances, same scorers, ocsai human responses",
     "bowden-rat": "RAT solve rates, Bowden & Jung-Beeman 2003",
+    "stevenson-aut": "AUT whole answers (lists) of people for book, fork, tin can, all list scorers",
 }
 
 
@@ -248,6 +281,7 @@ def build(dataset: str | None, data: str | None, out: str, *, scorers: list[str]
                                                   scorers or ["semdis_minilm", "semdis_glove", "originality"], "ocsai-alltasks",
                                                   command, "Consequences and Instances human responses (ocsai): per-idea scores"),
             "bowden-rat": lambda: build_bowden(command),
+            "stevenson-aut": lambda: build_stevenson(command, scorers),
         }
         if dataset not in builders:
             from benchmark.registry import suggest

@@ -96,14 +96,27 @@ def test_build_refuses_non_human_sources(tmp_path):
 
 def test_aut_item_norms_from_ocsai_people():
     index = NormIndex(norms_dir())
-    entry = index.find("aut", "semdis_minilm", "1")
-    assert entry is not None and "brick" in entry.items and entry.items["brick"].n >= 100
-    brick = entry.items["brick"]
-    median = brick.quantiles[50]
+    ocsai = [e for e in index.candidates("aut", "semdis_minilm", "1") if e.unit == "idea"][0]
+    assert "brick" in ocsai.items and ocsai.items["brick"].n >= 100
+    median = ocsai.items["brick"].quantiles[50]
     assert human_percentile("aut", "brick", "semdis_minilm", median, "1") == pytest.approx(50, abs=1)
-    assert index.lookup("aut", "brick", "semdis_minilm", median, "1")[1].endswith("#brick")
-    # an object without its own norm falls back to the task-level distribution
-    assert index.lookup("aut", "tin_can", "semdis_minilm", median, "1")[1] == entry.norm_id
+    assert index.lookup("aut", "brick", "semdis_minilm", median, "1")[1] == f"{ocsai.norm_id}#brick"
+    # an object without its own norm falls back to the task level, whole answers first
+    fallback = index.find("aut", "semdis_minilm", "1")
+    assert fallback.unit == "response"
+    assert index.lookup("aut", "anvil", "semdis_minilm", median, "1")[1] == fallback.norm_id
+
+
+def test_list_level_aut_norms_from_whole_human_answers():
+    index = NormIndex(norms_dir())
+    fluency = index.find("aut", "fluency", "1.0")
+    assert fluency is not None and set(fluency.items) == {"book", "fork", "tin_can"}
+    assert 4 < fluency.task.mean < 9  # people listed ~6.6 uses each in Stevenson et al. 2022
+    low = human_percentile("aut", "book", "fluency", 2, "1.0")
+    high = human_percentile("aut", "book", "fluency", 15, "1.0")
+    assert low < 25 and high > 90
+    pct, norm_id = index.lookup("aut", "fork", "semdis_minilm", 0.8, "1")
+    assert norm_id.startswith("stevenson-aut") and norm_id.endswith("#fork") and 0 <= pct <= 100
 
 
 def test_originality_norms_follow_the_shipped_params(tmp_path):
