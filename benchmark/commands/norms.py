@@ -20,7 +20,7 @@ norms_app = typer.Typer(help="Human norms: build them from human data, list them
 @norms_app.command("build")
 def build(
     out: Path = typer.Option(..., "--out", help="norm file to write, e.g. tasks/norms/dat_olson2021.json"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="named human data set in ../shared/data: olson2021-dat, dat-100k-published, ocsai-aut, ocsai-alltasks, bowden-rat"),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="named human data set in ../shared/data: olson2021-dat, dat-100k-published, ocsai-aut, ocsai-alltasks, stevenson-aut, bowden-rat"),
     data: Optional[Path] = typer.Option(None, "--data", help="any human response table (task_id,item,text[,source=human/<pool>])"),
     scorer: Optional[str] = typer.Option(None, "--scorer", help="NAME[,NAME] (default: the data set's own, or each task's scorers)"),
     source: Optional[str] = typer.Option(None, "--source", help="human/<pool> for a --data table without a source column"),
