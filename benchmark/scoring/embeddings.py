@@ -168,7 +168,10 @@ class SentenceEncoder:
             from tqdm.auto import tqdm
 
             progress = len(todo) >= 2000 if show_progress is None else show_progress
-            todo_keys, todo_texts = list(todo), list(todo.values())
+            # longest first across chunks, as sentence-transformers does within a call,
+            # so chunking does not add padding
+            order = sorted(todo, key=lambda k: -len(todo[k]))
+            todo_keys, todo_texts = order, [todo[k] for k in order]
             bar = tqdm(total=len(todo_texts), desc="encoding", unit="text", disable=not progress)
             # chunks are stored as they finish, so an interrupted encode keeps its work
             for i in range(0, len(todo_texts), _CHUNK):

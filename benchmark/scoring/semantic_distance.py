@@ -136,8 +136,8 @@ def text_problem(text: Any) -> str | None:
 def response_units(responses: pd.DataFrame) -> list[list[str]]:
     """The texts to score per row: the parsed ``ideas`` when present, else ``[text]``."""
     units: list[list[str]] = []
-    ideas = responses["ideas"] if "ideas" in responses.columns else [None] * len(responses)
-    texts = responses["text"] if "text" in responses.columns else [None] * len(responses)
+    ideas = responses["ideas"].tolist() if "ideas" in responses.columns else [None] * len(responses)
+    texts = responses["text"].tolist() if "text" in responses.columns else [None] * len(responses)
     for idea_list, text in zip(ideas, texts):
         if idea_list is not None and not (isinstance(idea_list, float) and math.isnan(idea_list)) and len(idea_list) > 0:
             units.append([str(x) for x in idea_list])
@@ -154,7 +154,7 @@ def row_items(responses: pd.DataFrame) -> list[str | None]:
             fix="add an item column, or score through benchmark.scoring.score_responses which fills it from the task suite",
         )
     out: list[str | None] = []
-    for v in responses["item"]:
+    for v in responses["item"].tolist():
         out.append(None if v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip() else str(v))
     return out
 
@@ -173,6 +173,12 @@ def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def compose(wv: WordVectors, text: str) -> tuple[dict[str, np.ndarray] | None, str | None]:
     """Additive and multiplicative composition of the content words known to ``wv``."""
+    return _compose_cached(wv, text)
+
+
+@lru_cache(maxsize=262_144)
+def _compose_cached(wv: WordVectors, text: str) -> tuple[dict[str, np.ndarray] | None, str | None]:
+    # cached per (vectors, text): semdis_glove and the originality features both need it
     toks = content_words(text)
     if not toks:
         toks = [w for w in words(text) if not w.isdigit()]  # a response of stop words only
@@ -206,24 +212,24 @@ def glove_distances(
 ) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
     """Additive and multiplicative distances per (item, text) pair plus a reason where NaN."""
     n = len(texts)
-    add = np.full(n, np.nan)
-    mult = np.full(n, np.nan)
     reasons: list[str | None] = [None] * n
-    item_cache: dict[str, tuple[dict[str, np.ndarray] | None, str | None]] = {}
+    vecs = {c: (np.zeros((n, wv.dim)), np.zeros((n, wv.dim))) for c in COMPOSITIONS}
     for i, (item, text) in enumerate(zip(items, texts)):
-        if item not in item_cache:
-            item_cache[item] = compose(wv, item)
-        ivec, ireason = item_cache[item]
+        ivec, ireason = _compose_cached(wv, item)
         if ivec is None:
             reasons[i] = f"item '{item}': {ireason}"
             continue
-        rvec, rreason = compose(wv, text)
+        rvec, rreason = _compose_cached(wv, text)
         if rvec is None:
             reasons[i] = rreason
             continue
-        add[i] = cosine_distance(ivec["additive"], rvec["additive"])[0]
-        mult[i] = cosine_distance(ivec["multiplicative"], rvec["multiplicative"])[0]
-        if math.isnan(mult[i]):
+        for c in COMPOSITIONS:
+            vecs[c][0][i] = ivec[c]
+            vecs[c][1][i] = rvec[c]
+    add = cosine_distance(*vecs["additive"])
+    mult = cosine_distance(*vecs["multiplicative"])
+    for i in np.flatnonzero(np.isnan(mult)):
+        if reasons[i] is None:
             reasons[i] = "multiplicative vector underflowed to zero"
     return add, mult, reasons
 

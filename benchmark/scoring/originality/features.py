@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -36,6 +37,7 @@ SCALAR_NAMES = [
 ]
 
 
+@lru_cache(maxsize=262_144)
 def text_stats(text: str) -> list[float]:
     """Length and word-rarity statistics (Zipf 0 = unknown to wordfreq)."""
     toks = [w for w in words(text) if not w.isdigit()]

@@ -5,8 +5,11 @@ val, and the mean rating of the most similar *rated* responses to the same objec
 ~ .75 (people rate near-identical ideas alike); a ridge that takes both (plus distances,
 length, rarity) reaches ~ .77. For an object the model has no ratings for, neither the
 neighbours nor the object-specific weights mean anything, so a second ridge on
-object-free features ([response embedding, scalars]) scores it and the row is flagged
-``out_of_domain``.
+object-free features ([response embedding, scalars, response - item]) scores it and the
+row is flagged ``out_of_domain``. That ridge is fitted to ratings centred within each
+object (plus the grand mean): an unseen object's rating level cannot be known, and
+centring stops the ridge spending its capacity on it (leave-objects-out CV on AUT:
+within-object r .45 -> .51).
 
 Why plain arrays: the shipped parameters are an ``.npz`` of numbers (no pickled sklearn
 objects, so nothing executes on load and no scikit-learn version lock) plus a
@@ -75,7 +78,10 @@ class Memory:
 
     def __post_init__(self) -> None:
         self._by_item = {normalise_item(name): np.flatnonzero(self.item_idx == i) for i, name in enumerate(self.items)}
-        self._rows = self.codes.astype(np.float32) * self.code_scale[:, None].astype(np.float32)
+        rows = self.codes.astype(np.float32) * self.code_scale[:, None].astype(np.float32)
+        # per item: its rows (contiguous) and ratings, ready for one matmul + top-k
+        self._blocks = {name: (torch_from(rows[idx]), torch_from(self.ratings[idx].astype(np.float32)))
+                        for name, idx in self._by_item.items()}
 
     def knows(self, item: str) -> bool:
         return normalise_item(item) in self._by_item
@@ -83,29 +89,33 @@ class Memory:
     def neighbour_mean(self, queries: np.ndarray, items: Sequence[str], exclude: np.ndarray | None = None) -> np.ndarray:
         """Similarity-weighted mean rating of the K most similar same-item responses (NaN: unknown item).
 
-        ``exclude`` (row indices into the memory, one per query, -1 for none) leaves a
-        response out of its own neighbourhood when the feature is built for training rows.
+        ``exclude`` (row indices into the memory, one per query) leaves a response out of
+        its own neighbourhood when the feature is built for training rows.
         """
+        import torch
+
         out = np.full(len(queries), np.nan)
         norm = np.array([normalise_item(i) for i in items])
         for name in np.unique(norm):
-            rows = self._by_item.get(str(name))
-            if rows is None or len(rows) == 0:
+            if str(name) not in self._blocks:
+                continue
+            rows = self._by_item[str(name)]
+            mat, ratings = self._blocks[str(name)]
+            k = min(K_NEIGHBOURS, len(rows) - (1 if exclude is not None else 0))
+            if k < 1:
                 continue
             q_idx = np.flatnonzero(norm == name)
             for start in range(0, len(q_idx), 4096):  # bounded memory for the similarity block
                 qi = q_idx[start : start + 4096]
-                sims = queries[qi].astype(np.float32) @ self._rows[rows].T
+                sims = torch_from(queries[qi].astype(np.float32)) @ mat.T
                 if exclude is not None:
                     pos = np.searchsorted(rows, exclude[qi])
                     hit = (pos < len(rows)) & (rows[np.minimum(pos, len(rows) - 1)] == exclude[qi])
-                    sims[np.flatnonzero(hit), pos[hit]] = -np.inf
-                k = min(K_NEIGHBOURS, len(rows) - (1 if exclude is not None else 0))
-                if k < 1:
-                    continue
-                top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-                w = np.maximum(np.take_along_axis(sims, top, axis=1), 0.0) ** WEIGHT_POWER + 1e-6
-                out[qi] = (w * self.ratings[rows][top]).sum(axis=1) / w.sum(axis=1)
+                    sims[torch_from(np.flatnonzero(hit)), torch_from(pos[hit])] = -float("inf")
+                # torch's top-k is ~3x faster than numpy's argpartition here
+                vals, top = torch.topk(sims, k, dim=1)
+                w = vals.clamp(min=0.0) ** WEIGHT_POWER + 1e-6
+                out[qi] = ((w * ratings[top]).sum(dim=1) / w.sum(dim=1)).numpy()
         return out
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
@@ -117,6 +127,13 @@ class Memory:
     def from_arrays(cls, z: Any, prefix: str) -> "Memory":
         return cls([str(x) for x in z[f"{prefix}items"]], z[f"{prefix}item_idx"], z[f"{prefix}codes"],
                    z[f"{prefix}code_scale"], z[f"{prefix}ratings"])
+
+
+def torch_from(a: np.ndarray) -> Any:
+    """A CPU tensor sharing memory with a numpy array (torch ships with sentence-transformers)."""
+    import torch
+
+    return torch.from_numpy(np.ascontiguousarray(a))
 
 
 def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,13 +148,13 @@ def in_domain_matrix(b: FeatureBlocks, neighbours: np.ndarray) -> np.ndarray:
 
 
 def out_of_domain_matrix(b: FeatureBlocks) -> np.ndarray:
-    return np.hstack([b.text, b.scalars]).astype(np.float64)
+    return np.hstack([b.text, b.scalars, b.text - b.item]).astype(np.float64)
 
 
 @dataclass
 class TaskHead:
     inside: Linear  # items with ratings in training: [text, text*item, item, scalars, neighbours]
-    outside: Linear  # unseen items: [text, scalars]
+    outside: Linear  # unseen items: [text, scalars, text - item], fitted to object-centred ratings
     memory: Memory
     y_min: float
     y_max: float

@@ -88,6 +88,12 @@ def _ridge(X: np.ndarray, y: np.ndarray, alpha: float) -> Linear:
     return Linear(mean, scale, r.coef_.astype(np.float64), float(r.intercept_))
 
 
+def _centre_within(y: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """Ratings minus their object's mean, plus the grand mean (the unseen-object target)."""
+    means = pd.Series(y).groupby(np.asarray(groups)).transform("mean").to_numpy()
+    return y - means + float(np.mean(y))
+
+
 def _take(b: FeatureBlocks, idx: np.ndarray) -> FeatureBlocks:
     return FeatureBlocks(b.text[idx], b.item[idx], b.scalars[idx])
 
@@ -147,7 +153,7 @@ def fit_from_blocks(
         chosen[task] = alpha
         model.heads[task] = TaskHead(
             inside=_ridge(X_in, y[idx], alpha),
-            outside=_ridge(out_of_domain_matrix(sub), y[idx], OUT_OF_DOMAIN_ALPHA),
+            outside=_ridge(out_of_domain_matrix(sub), _centre_within(y[idx], items), OUT_OF_DOMAIN_ALPHA),
             memory=memory,
             y_min=float(np.min(y[idx])),
             y_max=float(np.max(y[idx])),
@@ -201,7 +207,8 @@ def provenance(train: pd.DataFrame, report: FitReport, seed: int, source: str) -
                     "additive/multiplicative; log words/chars; wordfreq zipf mean/min; unknown-word share; task",
         "model": f"per task: ridge on features + similarity-weighted mean rating of the {K_NEIGHBOURS} nearest "
                  f"same-item training responses (PCA {PCA_DIM}, int8; leave-one-out when fitting); "
-                 f"unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on [emb(text), scalars]",
+                 f"unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on [emb(text), scalars, emb(text) - emb(item)] "
+                 "fitted to ratings centred within each item",
         "memory": "PCA-reduced int8 embeddings of the training responses and their mean ratings; no text is stored",
         "fit": report.as_dict(),
         "versions": {
