@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        app(args=argv, standalone_mode=False)
+        # with standalone_mode=False typer returns (not raises) the code of typer.Exit(n)
+        rc = app(args=argv, standalone_mode=False)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, click.exceptions.Abort):
             return 130
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":
