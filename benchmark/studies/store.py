@@ -294,6 +294,9 @@ class Store:
         session_id: str | None = None,
     ) -> dict:
         """Find or register a rater; the panel ids are stored on first entry and kept."""
+        known = self.get_rater(study_id, rater_id)  # every page view lands here: read first
+        if known is not None:
+            return known
         study = self.get_study(study_id)
         seed = study["config"].get("seed", 0)
         for _ in range(3):
@@ -683,7 +686,24 @@ def check_passed(mode: str | None, expected: dict, values: dict[str, str], swapp
     return False
 
 
-@functools.lru_cache(maxsize=16)
 def open_store(url: str | None = None) -> Store:
     """A process-wide Store per URL (the app reruns its script on every click)."""
-    return Store(url)
+    return _cached_store(normalise_url(url or default_db_url()))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_store(url: str) -> Store:
+    store = Store(url)
+    _STORES.append(store)
+    return store
+
+
+def close_stores() -> None:
+    """Dispose every cached store's connections (tests, and before dropping a database)."""
+    for store in list(_STORES):
+        store.dispose()
+    _STORES.clear()
+    _cached_store.cache_clear()
+
+
+_STORES: list[Store] = []

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from benchmark.studies import export_ratings
-from benchmark.studies.models import Assignment, Rating
+from benchmark.studies.models import Assignment
 from tests.raters.conftest import answer_all, open_app, rate_until_done, through_practice
 
 PROLIFIC = {"PROLIFIC_PID": "pp1", "STUDY_ID": "panel-7", "SESSION_ID": "sess-9"}

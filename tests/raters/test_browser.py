@@ -23,7 +23,7 @@ from benchmark.commands.rate import streamlit_command
 from benchmark.paths import REPO_ROOT
 from benchmark.studies import StudySpec, create_study, open_store
 from benchmark.studies.models import Rating
-from tests.studies.fixtures import MODEL_SOURCES, make_run
+from tests.studies.fixtures import make_run
 
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = {
@@ -124,8 +124,7 @@ def _start_rating(page, link: str) -> None:
     page.get_by_text("Instructions").first.wait_for(timeout=30_000)
     _click(page, "instructions_next")
     page.get_by_text("Example 2").wait_for(timeout=30_000)
-    _answer_all(page, "3")
-    _click(page, "practice_done")
+    _answer_and_press(page, "practice_done", "3")
 
 
 def _texts(page) -> list[str]:
@@ -145,13 +144,25 @@ def _wait_answer(page, n: int) -> None:
     _idle(page)
 
 
-def _submit(page) -> None:
-    """Submit and wait until the next screen has replaced this item's text."""
-    before = _texts(page)
-    _click(page, "submit")
-    deadline = time.time() + 30
-    while time.time() < deadline and _texts(page) == before:
-        page.wait_for_timeout(100)
+def _answer_and_press(page, key: str, value: str) -> None:
+    """Answer every scale, press the button, and wait for the next screen.
+
+    On a loaded machine the browser's websocket can drop and reconnect; Streamlit then
+    starts a fresh session and unsent choices are gone (stored answers are not: they live
+    in the store). The app says "Please answer every ..."; like a person, answer again.
+    """
+    for _ in range(3):
+        _answer_all(page, value)
+        before = _texts(page)
+        _click(page, key)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if _texts(page) != before:
+                return
+            if page.get_by_text("Please answer every").count():
+                break
+            page.wait_for_timeout(100)
+    raise AssertionError(f"pressing {key} did not lead to the next screen")
 
 
 def _assert_blind(page) -> None:
@@ -183,8 +194,7 @@ def test_complete_session_in_chromium_from_prolific_link_to_completion_code(brow
             assert page.evaluate("window.__pwned === undefined")
             assert page.locator("img[src*='evil'], a[href*='evil'], img[src='x']").count() == 0
             shown.append(_texts(page))
-            _answer_all(page, "4")
-            _submit(page)
+            _answer_and_press(page, "submit", "4")
         page.wait_for_url("**/_stcore/health?cc=WEB-42", timeout=30_000)
     finally:
         page.close()
@@ -208,8 +218,7 @@ def test_killing_the_server_mid_session_loses_no_submitted_rating(browser, study
         _start_rating(page, server.url + link)
         for n in (1, 2):
             _wait_answer(page, n)
-            _answer_all(page, "2")
-            _submit(page)
+            _answer_and_press(page, "submit", "2")
         _wait_answer(page, 3)
         server.kill9()
         with store.read() as conn:
@@ -221,8 +230,7 @@ def test_killing_the_server_mid_session_loses_no_submitted_rating(browser, study
         _wait_answer(page, 3)  # resumed where the rater was
         for n in (3, 4):
             _wait_answer(page, n)
-            _answer_all(page, "5")
-            _submit(page)
+            _answer_and_press(page, "submit", "5")
         page.get_by_text("WEB-42").wait_for(timeout=30_000)
     finally:
         page.close()

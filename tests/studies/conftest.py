@@ -19,7 +19,7 @@ def db_url(tmp_path):
 def pg_url():
     url, drop = pg_schema_url()
     yield url
-    from benchmark.studies.store import open_store
+    from benchmark.studies.store import close_stores
 
-    open_store.cache_clear()
+    close_stores()
     drop()

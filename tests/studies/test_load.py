@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-import pytest
 from sqlalchemy import func, select
 
 from benchmark.studies import Store, StudySpec, create_study
