@@ -48,6 +48,32 @@ def build(
     typer.echo(f"wrote {path}")
 
 
+@norms_app.command("rebuild")
+def rebuild(folder: Optional[Path] = typer.Option(None, "--folder", help="default tasks/norms")) -> None:
+    """Re-run the build command recorded in every norm file (after a scorer or params change)."""
+    import json
+
+    from benchmark.errors import BenchError
+    from benchmark.paths import norms_dir
+    from benchmark.scoring.norms_build import build as run_build
+
+    root = folder or norms_dir()
+    files = sorted(root.glob("*.json"))
+    if not files:
+        raise BenchError("no norm files", where=str(root))
+    for f in files:
+        command = (json.loads(f.read_text(encoding="utf-8")).get("provenance") or {}).get("command", "")
+        args = shlex.split(command)
+        if args[:3] != ["creativity-bench", "norms", "build"]:
+            typer.echo(f"skip {f.name}: no build command recorded")
+            continue
+        opts = {k: v for k, v in zip(args[3::2], args[4::2])}
+        names = opts.get("--scorer")
+        run_build(opts.get("--dataset"), opts.get("--data"), str(f), scorers=names.split(",") if names else None,
+                  source=opts.get("--source"), citation=opts.get("--citation", ""), command=command)
+        typer.echo(f"rebuilt {f}")
+
+
 @norms_app.command("list")
 def list_norms(folder: Optional[Path] = typer.Option(None, "--folder", help="default tasks/norms")) -> None:
     """Every norm: task, scorer, version, n, mean and its file."""

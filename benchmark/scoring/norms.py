@@ -145,7 +145,9 @@ def write_norm_file(path: str | Path, name: str, provenance: dict[str, Any], ent
     text = json.dumps(doc, indent=1, sort_keys=False)
     # number lists (grid, quantiles) on one line each: the file stays readable in a diff
     text = re.sub(r"\[\s+([-+0-9.eE,\s]+?)\s+\]", lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
-    return write_text_atomic(path, text + "\n")
+    written = write_text_atomic(path, text + "\n")
+    _index.cache_clear()  # later lookups in this process see the new figures
+    return written
 
 
 class NormIndex:

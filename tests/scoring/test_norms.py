@@ -146,3 +146,15 @@ def test_norms_build_command(tmp_path, capsys, shared_data):
     assert main(["norms", "build", "--dataset", "bowden-ratt", "--out", str(tmp_path / "x.json")]) == 2
     assert "did you mean 'bowden-rat'" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
+
+
+def test_norms_rebuild_reruns_the_recorded_commands(tmp_path, shared_data):
+    import shutil
+
+    from benchmark.cli import main
+
+    for name in ("rat_bowden2003.json", "dat_published_840b_reference.json"):
+        shutil.copy(norms_dir() / name, tmp_path / name)
+    before = json.loads((tmp_path / "rat_bowden2003.json").read_text())["entries"]
+    assert main(["norms", "rebuild", "--folder", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "rat_bowden2003.json").read_text())["entries"] == before
