@@ -96,3 +96,18 @@ def test_unknown_model_is_one_line_exit_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "did you mean" in proc.stderr
     assert not (tmp_path / "x" / "leaderboard.csv").exists()
+
+
+def test_published_rat_items_scored_against_their_norms(tmp_path, shared_data):
+    """Bowden & Jung-Beeman (2003) items by path: solutions come along, percentiles per item."""
+    out = tmp_path / "rat"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmark.cli", "evaluate", "--model", "llamacpp/smollm2", "--limit", "3", "--quiet",
+         "--rat-items", str(shared_data / "rat-bowden" / "bowden2003_rat144.csv"), "--out", str(out)],
+        capture_output=True, text=True, timeout=900, env=dict(os.environ, HF_HUB_OFFLINE="1"),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    scores = pd.read_parquet(next((out / "runs").iterdir()) / "scores.parquet")
+    rat = scores[scores["scorer"] == "rat"]
+    assert len(rat) == 3 and rat["value"].isin([0.0, 1.0]).all()  # scored, not NaN for a missing solution
+    assert rat["norm_id"].str.contains("#").all()  # item-level solve-rate norms

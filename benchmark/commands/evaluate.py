@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first K items of each task"),
         concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="parallel requests"),
         quiet: bool = typer.Option(False, "--quiet", help="no progress bars"),
+        rat_items: Optional[Path] = typer.Option(None, "--rat-items", help="add a published normed RAT item set (CSV), scored against its own solutions and solve rates"),
     ) -> None:
         """Run a model on a suite, score every answer, place it among people, write leaderboard and report."""
         from benchmark.evaluation import evaluate
@@ -32,16 +33,16 @@ def register(app: typer.Typer) -> None:
         from benchmark.evaluation.summary import format_table
         from benchmark.models import parse_model_options
 
-        if bool(suite) == bool(task):
-            suite = suite or (None if task else "core")
+        if not suite and not task and rat_items is None:
+            suite = "core"
         result = evaluate(
             model, out=out, suite=suite, task=task, model_options=parse_model_options(model_opt),
             scorers=[s.strip() for s in scorer.split(",") if s.strip()] if scorer else None, judge=judge,
-            n=n, seed=seed, limit=limit, concurrency=concurrency, progress=not quiet,
+            n=n, seed=seed, limit=limit, concurrency=concurrency, progress=not quiet, rat_items=rat_items,
         )
         rs = result.run_summary
         t = result.totals
-        typer.echo(f"\n{model} on {suite or task}: {t['ok']} responses ({t['errors']} errors), {t['tokens']} tokens; "
+        typer.echo(f"\n{model} on {suite or task or rat_items}: {t['ok']} responses ({t['errors']} errors), {t['tokens']} tokens; "
                    f"this session generated {rs.generated} ({rs.skipped} were already done)\n")
         typer.echo(format_table(result.summary))
         typer.echo(f"\nreport: {out / 'report.html'} (also report.md, report.json); "

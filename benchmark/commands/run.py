@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
         cache: Optional[Path] = typer.Option(None, "--cache", help="cache folder (default ~/.cache/creativity-bench)"),
         no_cache: bool = typer.Option(False, "--no-cache", help="always generate; do not read or write the cache"),
         quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+        rat_items: Optional[Path] = typer.Option(None, "--rat-items", help="a published normed RAT item set (CSV with cues, solution, solve rates), e.g. Bowden & Jung-Beeman 2003; added to the suite, or run alone"),
     ) -> None:
         """Generate responses for a suite or a task with one model (resumable)."""
         from benchmark.models import get_model, parse_model_options
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
         options = parse_model_options(model_opt)
         if concurrency is not None:
             options["concurrency"] = concurrency
-        items = load_items(suite, task)
+        items = load_items(suite, task, rat_items)
         backend = get_model(model, **options)
         runner = Runner(
             backend, items, out, seed=seed, n=n, limit=limit, temperature=temperature, max_tokens=max_tokens,

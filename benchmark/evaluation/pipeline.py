@@ -32,9 +32,20 @@ class EvaluationResult:
     totals: dict[str, int] = field(default_factory=dict)  # whole run, earlier sessions included
 
 
+def _with_published_solutions(responses: pd.DataFrame, rat_items: str | Path) -> pd.DataFrame:
+    from benchmark.tasks import rat_baseline
+
+    table = rat_baseline(rat_items)
+    sol = {str(r["item_id"]): "/".join(r["solutions"]) if isinstance(r.get("solutions"), (list, tuple)) and len(r["solutions"])
+           else str(r["solution"]) for r in table.to_dict(orient="records")}
+    out = responses.copy()
+    out["solution"] = [sol.get(str(i)) if t == "rat" else None for t, i in zip(out["task_id"], out["item_id"])]
+    return out
+
+
 def run_slug(model: str, suite: str | None, task: str | None) -> str:
     """A readable, filesystem-safe run id: ``llamacpp-smollm2-core``."""
-    raw = f"{model}-{suite or task}"
+    raw = f"{model}-{suite or task or 'run'}"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-")[:120]
 
 
@@ -51,6 +62,7 @@ def evaluate(
     seed: int = 0,
     limit: int | None = None,
     concurrency: int | None = None,
+    rat_items: str | Path | None = None,
     progress: bool = True,
     n_boot: int = 1000,
 ) -> EvaluationResult:
@@ -62,13 +74,13 @@ def evaluate(
     from benchmark.scoring import score_responses
 
     out_dir = Path(out)
-    run_dir = out_dir / "runs" / run_slug(model, suite, task)
+    run_dir = out_dir / "runs" / run_slug(model, suite or task or "rat-published", None)
     timings: dict[str, float] = {}
 
     t0 = time.perf_counter()
     run_summary = run_suite(
         model, out=run_dir, suite=suite, task=task, model_options=model_options, concurrency=concurrency,
-        seed=seed, n=n, limit=limit, progress=progress,
+        seed=seed, n=n, limit=limit, progress=progress, rat_items=rat_items,
     )
     timings["run_s"] = time.perf_counter() - t0
     responses = pd.read_parquet(run_summary.responses_path)
@@ -78,6 +90,9 @@ def evaluate(
             f"no successful responses in {run_summary.run_id} ({run_summary.errors} errors)",
             where=str(run_dir), fix="check that the model server is reachable, then re-run to retry",
         )
+
+    if rat_items is not None:  # published items are not in the suite: bring their solutions along
+        ok = _with_published_solutions(ok, rat_items)
 
     t0 = time.perf_counter()
     names: list[str] | None = list(scorers) if scorers else None
@@ -100,5 +115,5 @@ def evaluate(
     totals = {"responses": int(len(responses)), "ok": int(len(ok)), "errors": int(len(responses) - len(ok)),
               "tokens": int(pd.to_numeric(responses.get("tokens"), errors="coerce").fillna(0).sum())}
     result = EvaluationResult(out_dir, run_dir, run_summary, scores, lb, summary, files, timings, totals)
-    files.update(write_evaluation_report(result, model=model, suite=suite or task or ""))
+    files.update(write_evaluation_report(result, model=model, suite=suite or task or "rat-published"))
     return result

@@ -280,15 +280,19 @@ class Runner:
         return asyncio.run(go())
 
 
-def load_items(suite: str | None = None, task: str | None = None) -> list[ItemLike]:
-    """Items of a named suite or of one task (exactly one of the two)."""
-    if bool(suite) == bool(task):
-        raise BenchError("give exactly one of --suite NAME or --task ID", fix="e.g. --suite smoke")
+def load_items(suite: str | None = None, task: str | None = None, rat_items: str | Path | None = None) -> list[ItemLike]:
+    """Items of a named suite or of one task (exactly one of the two), plus, with
+    ``rat_items``, a published normed Remote Associates set (e.g. Bowden & Jung-Beeman 2003)."""
     from benchmark import tasks as suite_mod
 
-    if suite:
-        return list(suite_mod.load_suite(suite))
-    return list(suite_mod.load_task(task).items)
+    if rat_items is not None and not suite and not task:
+        return list(suite_mod.load_published_rat(rat_items))
+    if bool(suite) == bool(task):
+        raise BenchError("give exactly one of --suite NAME or --task ID", fix="e.g. --suite smoke")
+    items = list(suite_mod.load_suite(suite)) if suite else list(suite_mod.load_task(task).items)
+    if rat_items is not None:
+        items += suite_mod.load_published_rat(rat_items)
+    return items
 
 
 def run_suite(
@@ -300,10 +304,11 @@ def run_suite(
     items: Iterable[ItemLike] | None = None,
     model_options: dict[str, Any] | None = None,
     concurrency: int | None = None,
+    rat_items: str | Path | None = None,
     **runner_options: Any,
 ) -> RunSummary:
     """Library entry point (``evaluate`` uses it): build the model, run, close the model."""
-    chosen = list(items) if items is not None else load_items(suite, task)
+    chosen = list(items) if items is not None else load_items(suite, task, rat_items)
     opts = dict(model_options or {})
     if concurrency is not None:
         opts["concurrency"] = concurrency
