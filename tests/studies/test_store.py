@@ -211,3 +211,42 @@ def test_assignment_rows_record_position_and_timing(store, run_dir):
                             .where(Assignment.rater_id == "a").order_by(Assignment.position)).all()
     assert [r[0] for r in rows] == list(range(len(rows)))
     assert all(r[2] >= r[1] for r in rows)
+
+
+def test_pairwise_attention_checks_follow_the_shown_side(store, run_dir):
+    _study(store, run_dir, mode="pairwise", k=1, check_rate=1.0)
+    store.enter("s", "a")
+    results, sides = [], []
+    while (a := store.claim("s", "a")) is not None:
+        view = store.item_view("s", a["item_id"], a["swapped"])
+        if a["kind"] == "attention":
+            pick = "left" if "please choose this answer" in view["texts"][0] else "right"
+            sides.append(pick)
+            results.append(store.submit("s", "a", a["item_id"], {"creativity": pick}).check_passed)
+        else:
+            store.submit("s", "a", a["item_id"], {"creativity": "tie"})
+    assert results and all(results)
+    assert store.failed_checks("s", "a") == 0
+
+
+def test_gold_items_pass_within_their_tolerance(store, run_dir, tmp_path):
+    import pandas as pd
+
+    gold = tmp_path / "gold.csv"
+    pd.DataFrame({"text": ["a very ordinary answer"], "originality": [1], "overall": [2]}).to_csv(gold, index=False)
+    create_study(store, StudySpec("s", k=2, min_time_s=0, check_rate=1.0), runs=[run_dir], gold_file=gold)
+    outcomes = {}
+    for rater, vals in (("close", (2, 3)), ("far", (5, 5))):
+        store.enter("s", rater)
+        while (a := store.claim("s", rater)) is not None:
+            if a["kind"] == "gold":
+                o, ov = vals
+            else:
+                o, ov = 3, 3
+            view = store.item_view("s", a["item_id"])
+            if a["kind"] == "attention":
+                o = ov = int(view["texts"][0].split("every scale ")[1][0])
+            res = store.submit("s", rater, a["item_id"], {"originality": o, "usefulness": o, "surprise": o, "overall": ov})
+            if a["kind"] == "gold":
+                outcomes[rater] = res.check_passed
+    assert outcomes == {"close": True, "far": False}
