@@ -238,6 +238,11 @@ class Store:
             ]
             for i in range(0, len(slots), 5000):
                 conn.execute(insert(Slot), slots[i:i + 5000])
+        if self.is_pg:  # fresh statistics, or the planner takes thousands of new slots for one row
+            with self.engine.connect() as conn:
+                conn.execute(text("ANALYZE slots"))
+                conn.execute(text("ANALYZE assignments"))
+                conn.commit()
 
     def _delete_study(self, conn: Connection, study_id: str) -> None:
         from benchmark.studies.models import SourceMap
