@@ -38,7 +38,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the Streamlit rating app."""
         import os
-        import subprocess
 
         from benchmark.studies import open_store
 
@@ -48,5 +47,7 @@ def register(app: typer.Typer) -> None:
         env = dict(os.environ, CREATIVITY_BENCH_DB=store.url)
         if study:
             env["CREATIVITY_BENCH_STUDY"] = study
-        typer.echo(f"rater app on http://{address}:{port}/  (admin: /?page=admin)")
-        raise typer.Exit(subprocess.call(streamlit_command(port, address), env=env))
+        typer.echo(f"rater app on http://{address}:{port}/  (admin: /?page=admin)", err=True)
+        cmd = streamlit_command(port, address)
+        # become the server (no child left behind when a supervisor stops this process)
+        os.execve(cmd[0], cmd, env)

@@ -223,6 +223,7 @@ class Store:
 
         k = int(config.get("k", 0))
         self._configs.pop(study_id, None)
+        self._perms.clear()
         with self.write() as conn:
             if conn.execute(select(Study.study_id).where(Study.study_id == study_id)).first():
                 if not replace:
