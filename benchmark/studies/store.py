@@ -377,6 +377,9 @@ class Store:
         Least-rated first (all first slots before any second slot), in the rater's own
         stored random order, never an item the rater has seen, expired leases reclaimed.
         """
+        open_now = self.current(study_id, rater_id)  # every rerun of the page asks: answer it from a read
+        if open_now is not None:
+            return open_now
         cfg = self.config(study_id)
         now = _now() if now is None else now
         perm = self._perm_of(study_id, rater_id)
