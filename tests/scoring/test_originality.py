@@ -129,6 +129,9 @@ def test_train_scorer_cli_writes_params_the_scorer_loads(shared_data, tmp_path, 
     lab = LearnedOriginality(params=str(out))
     res = lab.score(frame(["brick", "rope"], ["doorstop", "tie a ship to a whale"]))
     assert np.isfinite(res["value"]).all()
+    # fitted on AUT only: another task gets NaN and says why
+    other = lab.score(frame(["people needed no sleep"], ["more time to read"], task_id="consequences"))
+    assert math.isnan(other["value"][0]) and "no model for task" in json.loads(other["details"][0])["reason"]
 
 
 def test_train_scorer_bad_input_exits_2(tmp_path, capsys):

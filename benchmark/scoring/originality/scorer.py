@@ -55,6 +55,8 @@ class LearnedOriginality:
                 if task is None:
                     p = (f"task '{responses['task_id'].iloc[r]}' is not covered "
                          "(the model is trained on AUT, Consequences and Instances)")
+                elif task not in self.model.heads:
+                    p = f"these originality parameters have no model for task '{task}' (fitted: {', '.join(sorted(self.model.heads))})"
                 elif item is None:
                     p = "no item (object or scenario) to judge against"
                 else:

@@ -207,7 +207,7 @@ def provenance(train: pd.DataFrame, report: FitReport, seed: int, source: str) -
                     "additive/multiplicative; log words/chars; wordfreq zipf mean/min; unknown-word share; task",
         "model": f"per task: ridge on features + similarity-weighted mean rating of the {K_NEIGHBOURS} nearest "
                  f"same-item training responses (PCA {PCA_DIM}, int8; leave-one-out when fitting); "
-                 f"unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on [emb(text), scalars, emb(text) - emb(item)] "
+                 f"unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on [emb(text), scalars] "
                  "fitted to ratings centred within each item",
         "memory": "PCA-reduced int8 embeddings of the training responses and their mean ratings; no text is stored",
         "fit": report.as_dict(),
