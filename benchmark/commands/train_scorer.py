@@ -2,7 +2,7 @@
 
 Why: the shipped model reflects the ocsai raters; a lab with its own rating norms (other
 objects, another population, another scale) refits it in minutes and points the scorer
-at the result with ``-O params=DIR``.
+at the result with ``-O originality.params=DIR``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def train_scorer(
         typer.echo(f"val Pearson r = {report.val_r:.3f} (n={report.n_val}; {per}); ridge alpha per task {report.alphas}")
     else:
         typer.echo("no --val given: no validation r (pass --val FILE to choose and report)")
-    typer.echo(f"wrote {written / 'params.npz'} and provenance.json; use them with: creativity-bench score ... --scorer originality -O params={written}")
+    typer.echo(f"wrote {written / 'params.npz'} and provenance.json; use them with: creativity-bench score ... --scorer originality -O originality.params={written}")
 
 
 def register(app: typer.Typer) -> None:
