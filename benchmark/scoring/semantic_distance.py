@@ -57,7 +57,7 @@ def zipf(word: str) -> float:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
 def content_words(text: str) -> list[str]:
@@ -124,12 +124,13 @@ def text_problem(text: Any) -> str | None:
     if len(unknown) / len(toks) > 2 / 3 and sum(map(_is_gibberish, unknown)) * 2 >= len(toks):
         return f"garbage text ({len(toks) - len(unknown)} of {len(toks)} words are English words)"
     if len(toks) >= 3 and len(s.split()) >= 3:  # "cul-de-sac" is one English word
-        en = sum(zipf(w) for w in toks) / len(toks)
-        other = {lang: sum(_zipf_in(f, w) for w in toks) / len(toks) for lang, f in _other_freqs().items()}
-        lang, best = max(other.items(), key=lambda kv: kv[1])
         common_en = sum(1 for w in toks if zipf(w) >= 3.0) / len(toks)
-        if best > en + 1.5 and common_en < 0.5:
-            return f"not English text (reads as '{lang}')"
+        if common_en < 0.5:  # most English answers stop here, before six more lookups a word
+            en = sum(zipf(w) for w in toks) / len(toks)
+            other = {lang: sum(_zipf_in(f, w) for w in toks) / len(toks) for lang, f in _other_freqs().items()}
+            lang, best = max(other.items(), key=lambda kv: kv[1])
+            if best > en + 1.5:
+                return f"not English text (reads as '{lang}')"
     return None
 
 

@@ -44,7 +44,7 @@ def text_stats(text: str) -> list[float]:
     content = content_words(text) or toks
     z = [zipf(w) for w in content] or [0.0]
     unknown = sum(1 for w in toks if zipf(w) == 0) / max(len(toks), 1)
-    return [math.log1p(len(toks)), math.log1p(len(text)), float(np.mean(z)), float(np.min(z)), unknown]
+    return [math.log1p(len(toks)), math.log1p(len(text)), sum(z) / len(z), min(z), unknown]
 
 
 @dataclass
@@ -77,7 +77,8 @@ def build_features(tasks: Sequence[str], items: Sequence[str], texts: Sequence[s
     add = np.where(np.isnan(add), 0.0, add)
     mult = np.where(np.isnan(mult), 0.0, mult)
     stats = np.array([text_stats(t) for t in texts], dtype=np.float64).reshape(len(texts), 5)
-    onehot = np.array([[1.0 if t == name else 0.0 for name in TASKS] for t in tasks]).reshape(len(texts), len(TASKS))
+    onehot = (np.asarray(list(tasks), dtype=object)[:, None] == np.array(TASKS, dtype=object)[None, :]).astype(np.float64)
+    onehot = onehot.reshape(len(texts), len(TASKS))
     scalars = np.column_stack([semdis, add, mult, missing.astype(float), stats, onehot]).astype(np.float32)
     return FeatureBlocks(text=e_text, item=e_item, scalars=scalars)
 
