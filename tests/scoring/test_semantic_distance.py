@@ -78,7 +78,7 @@ def test_out_of_vocabulary_only_is_nan_with_reason(tmp_path):
 
 @pytest.mark.parametrize("text, why", [
     ("", "empty"), ("   ", "empty"), (None, "empty"), ("!!! ???", "no words"),
-    ("qwxz vbnmk zzxq", "garbage"), ("用作门挡", "non-Latin"),
+    ("qwxz vbnmk zzxq", "garbage"), ("用作门挡", "non-Latin"), ("utiliser comme presse-papier", "French"),
 ])
 def test_unscorable_text_is_nan_with_reason_never_zero(text, why):
     assert text_problem(text) is not None
@@ -86,6 +86,11 @@ def test_unscorable_text_is_nan_with_reason_never_zero(text, why):
         out = scorer.score(frame(["brick"], [text]))
         assert math.isnan(out["value"][0])
         assert json.loads(out["details"][0])["reason"]
+
+
+@pytest.mark.parametrize("text", ["doorstopper", "recylce bin", "papier mache", "haute couture", "a cul-de-sac marker"])
+def test_typos_compounds_and_loan_words_are_scored(text):
+    assert text_problem(text) is None
 
 
 def test_missing_item_is_nan_with_reason():

@@ -54,7 +54,10 @@ class Linear:
                 f"feature width {X.shape[1]} does not match the model's {self.mean.shape[0]}",
                 fix="refit with `creativity-bench train-scorer` (the parameters are from another feature version)",
             )
-        return ((X - self.mean) / self.scale) @ self.coef + self.intercept
+        # standardisation folded into the weights: no (n, d) temporaries, float32 matmul
+        w = (self.coef / self.scale).astype(np.float32)
+        b = self.intercept - float((self.mean / self.scale) @ self.coef)
+        return (np.asarray(X, dtype=np.float32) @ w).astype(np.float64) + b
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}mean": self.mean.astype(np.float32), f"{prefix}scale": self.scale.astype(np.float32),
@@ -144,11 +147,11 @@ def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def in_domain_matrix(b: FeatureBlocks, neighbours: np.ndarray) -> np.ndarray:
-    return np.hstack([b.text, b.text * b.item, b.item, b.scalars, neighbours[:, None]]).astype(np.float64)
+    return np.hstack([b.text, b.text * b.item, b.item, b.scalars, neighbours[:, None].astype(np.float32)])
 
 
 def out_of_domain_matrix(b: FeatureBlocks) -> np.ndarray:
-    return np.hstack([b.text, b.scalars]).astype(np.float64)
+    return np.hstack([b.text, b.scalars])
 
 
 @dataclass

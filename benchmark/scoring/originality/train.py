@@ -81,6 +81,7 @@ def pearson(a: Sequence[float], b: Sequence[float]) -> float:
 def _ridge(X: np.ndarray, y: np.ndarray, alpha: float) -> Linear:
     from sklearn.linear_model import Ridge
 
+    X = np.asarray(X, dtype=np.float64)
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale < 1e-8] = 1.0
