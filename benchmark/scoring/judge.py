@@ -9,7 +9,8 @@ Answers are parsed strictly: a rating must be a number from 1 to 5 that the repl
 clearly gives (``"Rating: 4"``, ``"4/5"``, or the only such number). An unparseable reply
 is answered with a nudge that restates the format, up to ``retries`` times; after that the
 row gets NaN with the replies in ``details`` - never a guessed or default value.
-Decoding is deterministic: temperature 0 and a fixed seed per attempt.
+Decoding is deterministic: temperature 0 and a fixed seed per attempt; retries sample at
+temperature 0.7 (still seeded), because greedy decoding repeats a bad reply word for word.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ GENERIC_DESCRIPTION = "In a divergent-thinking task, people give creative answer
 SYSTEM = "You are an expert rater of creativity tests. You answer with numbers only."
 
 ORIGINALITY_PROMPT = """{description}
-How original is this answer? Give 1 for a common, obvious answer, 3 for a moderately original one and 5 for a highly original, surprising and clever one.
-
 Prompt: {item}
-Answer: {answer}
+Someone answered: "{answer}"
+
+How original is this answer? Give 1 for a common, obvious answer, 3 for a moderately original one and 5 for a highly original, surprising and clever one.
 
 Reply with the rating only, a single number from 1 to 5."""
 
@@ -134,6 +135,8 @@ class _LLMJudge:
         self.temperature = float(temperature)
         self.max_tokens = int(max_tokens)
         self.seed = int(seed)
+        # greedy decoding repeats a bad reply word for word, so retries sample (seeded)
+        self.retry_temperature = max(self.temperature, 0.7)
         self.version = f"{self.base_version}+{self.model}"
 
     def parse(self, reply: str) -> Any:
@@ -154,7 +157,8 @@ class _LLMJudge:
             try:
                 async with sem:
                     gen = await self.backend.generate(
-                        messages=messages, temperature=self.temperature, max_tokens=self.max_tokens,
+                        messages=messages, temperature=self.temperature if attempt == 0 else self.retry_temperature,
+                        max_tokens=self.max_tokens,
                         top_p=1.0, seed=self.seed + attempt,
                     )
             except GenerationError as exc:
