@@ -78,8 +78,9 @@ def test_garbage_then_number_is_retried_with_a_nudge():
         server.close()
     assert out["value"][0] == 4.0
     assert out["scorer_version"][0] == "1.0+openai/fake-judge"
-    second = server.requests[1]
-    assert second["temperature"] == 0.0
+    first, second = server.requests
+    assert first["temperature"] == 0.0 and second["temperature"] == 0.7  # a retry samples, seeded
+    assert first["seed"] != second["seed"]
     assert second["messages"][-2]["content"] == "What a lovely brick!"
     assert "1 to 5" in second["messages"][-1]["content"]
 
