@@ -41,6 +41,53 @@ def test_is_a_scorer_with_shipped_provenance(scorer):
     assert {"seed", "versions", "date", "feature_version"} <= set(prov)
 
 
+def test_shipped_params_hold_only_aggregate_figures(scorer):
+    """No array with one row per training response; every stored cluster mean rests on >= MIN_CLUSTER responses."""
+    from benchmark.scoring.originality.codebook import MIN_CLUSTER
+    from benchmark.scoring.originality.model import DEFAULT_PARAMS_DIR, PARAMS_FILE
+
+    prov = scorer.model.provenance
+    per_task = prov["n_train_by_task"]
+    row_counts = {prov["fit"]["n_train"], *per_task.values()}
+    z = np.load(DEFAULT_PARAMS_DIR / PARAMS_FILE, allow_pickle=False)
+    for name in z.files:
+        assert not set(z[name].shape) & row_counts, (name, z[name].shape)
+        assert "ratings" not in name and "item_idx" not in name, name
+    for task, head in scorer.model.heads.items():
+        cb = head.codebook
+        assert cb.counts.min() >= MIN_CLUSTER, task
+        assert cb.counts.sum() <= per_task[task] and len(cb.counts) <= per_task[task] / MIN_CLUSTER
+        assert len(cb.means) == len(cb.counts) == cb.codes.shape[0] == len(cb.cluster_item)
+        assert np.all((cb.means >= 1.0) & (cb.means <= 5.0))
+    assert "no per-response figures" in prov["memory"]
+
+
+def test_codebook_dissolves_small_clusters_and_leaves_one_out():
+    from benchmark.scoring.originality.codebook import fit_codebook
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 8))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = rng.uniform(1, 5, size=60)
+    items = ["brick"] * 57 + ["rope"] * 3  # rope has too few rows for one cluster: not stored
+    fc = fit_codebook(x, items, y, seed=0, rows_per_cluster=5, min_size=5)
+    cb = fc.codebook
+    assert cb.items == ["brick"] and cb.counts.min() >= 5 and cb.counts.sum() == 57
+    assert cb.knows("Brick") and not cb.knows("rope")
+    assert np.allclose(fc.rating_sums / cb.counts, cb.means, atol=1e-5)
+    # leave-one-out: a row's own rating no longer moves its feature
+    a = fc.loo_features(x, items, y)
+    y2 = y.copy()
+    y2[0] += 3.0
+    fc2 = fit_codebook(x, items, y2, seed=0, rows_per_cluster=5, min_size=5)
+    b = fc2.loo_features(x, items, y2)
+    assert a[0] == pytest.approx(b[0]) and not np.allclose(a[1:57, 0], b[1:57, 0])
+    assert np.isnan(a[57:]).all()
+    # at prediction time an unseen query gets finite features for a known item, NaN otherwise
+    q = cb.neighbour_features(x[:2], ["brick", "umbrella"])
+    assert np.isfinite(q[0]).all() and np.isnan(q[1]).all()
+
+
 def test_val_pearson_at_least_075_on_full_aut_val(scorer, ocsai):
     val = ocsai["aut_val"]
     out = scorer.score(frame(list(val["item"]), list(val["text"])))

@@ -1,20 +1,23 @@
-"""The fitted originality model as plain arrays: per-task ridge heads and a neighbour memory.
+"""The fitted originality model as plain arrays: per-task ridge heads and a codebook of rated responses.
 
 Why this shape: on the ocsai data a ridge on frozen MiniLM features reaches r ~ .68 on
-val, and the mean rating of the most similar *rated* responses to the same object reaches
-~ .75 (people rate near-identical ideas alike); a ridge that takes both (plus distances,
-length, rarity) reaches ~ .77. For an object the model has no ratings for, neither the
-neighbours nor the object-specific weights mean anything, so a second ridge on
-object-free features ([response embedding, scalars]) scores it and the row is flagged
-``out_of_domain``. That ridge is fitted to ratings centred within each object (plus the
-grand mean): an unseen object's rating level cannot be known, and centring stops the
-ridge spending its capacity on it (leave-objects-out CV per task, within-object r:
-AUT .45 -> .50, Consequences .16 -> .22, Instances .42 -> .56).
+val, and how similar *rated* responses to the same object were rated reaches ~ .70 (people
+rate near-identical ideas alike); a ridge that takes both (plus distances, length, rarity,
+how common the answer is, and a per-object ridge on the response embedding) reaches ~ .76.
+For an object the model has no ratings for, neither the codebook nor the object-specific
+weights mean anything, so a second ridge on object-free features ([response embedding,
+scalars]) scores it and the row is flagged ``out_of_domain``. That ridge is fitted to
+ratings centred within each object (plus the grand mean): an unseen object's rating level
+cannot be known, and centring stops the ridge spending its capacity on it
+(leave-objects-out CV per task, within-object r: AUT .45 -> .50, Consequences .16 -> .22,
+Instances .42 -> .56).
 
 Why plain arrays: the shipped parameters are an ``.npz`` of numbers (no pickled sklearn
 objects, so nothing executes on load and no scikit-learn version lock) plus a
-``provenance.json``. The memory keeps PCA-reduced, int8-quantised embeddings of the
-training responses and their mean ratings: no response text is stored.
+``provenance.json``. Only derived figures are stored: fitted coefficients, a PCA basis,
+and per object a k-means codebook (centroids, cluster mean ratings and counts, every
+cluster >= ``codebook.MIN_CLUSTER`` responses; see codebook.py). No response text and no
+per-response figure is stored.
 """
 
 from __future__ import annotations
@@ -29,14 +32,13 @@ from typing import Any, Sequence
 import numpy as np
 
 from benchmark.errors import BenchError
+from benchmark.scoring.originality.codebook import Codebook, quantise
 from benchmark.scoring.originality.data import normalise_item
 from benchmark.scoring.originality.features import FeatureBlocks
 
 PARAMS_FILE = "params.npz"
 PROVENANCE_FILE = "provenance.json"
 DEFAULT_PARAMS_DIR = Path(__file__).resolve().parent / "params"
-K_NEIGHBOURS = 15
-WEIGHT_POWER = 4.0  # neighbour weight = max(cos, 0) ** power: near-duplicates dominate
 
 
 @dataclass
@@ -70,84 +72,38 @@ class Linear:
 
 
 @dataclass
-class Memory:
-    """Rated training responses of one task, as int8 codes, grouped by item."""
+class ItemLinear:
+    """Per item, a ridge map from the response embedding to its rating (object-specific taste)."""
 
-    items: list[str]  # normalised item names; item_idx points into this list
-    item_idx: np.ndarray  # (n,) int32
-    codes: np.ndarray  # (n, d) int8
-    code_scale: np.ndarray  # (n,) float32: row = codes * scale (unit vector in PCA space)
-    ratings: np.ndarray  # (n,) float32
+    items: list[str]  # normalised item names, one row of ``coef`` each
+    coef: np.ndarray  # (n_items, 384) float32
+    intercept: np.ndarray  # (n_items,) float32
 
     def __post_init__(self) -> None:
-        self._by_item = {normalise_item(name): np.flatnonzero(self.item_idx == i) for i, name in enumerate(self.items)}
-        rows = self.codes.astype(np.float32) * self.code_scale[:, None].astype(np.float32)
-        # per item: its rows (contiguous) and ratings, ready for one matmul + top-k
-        self._blocks = {name: (torch_from(rows[idx]), torch_from(self.ratings[idx].astype(np.float32)))
-                        for name, idx in self._by_item.items()}
+        self._row = {normalise_item(name): i for i, name in enumerate(self.items)}
 
-    def knows(self, item: str) -> bool:
-        return normalise_item(item) in self._by_item
-
-    def neighbour_mean(self, queries: np.ndarray, items: Sequence[str], exclude: np.ndarray | None = None) -> np.ndarray:
-        """Similarity-weighted mean rating of the K most similar same-item responses (NaN: unknown item).
-
-        ``exclude`` (row indices into the memory, one per query) leaves a response out of
-        its own neighbourhood when the feature is built for training rows.
-        """
-        import torch
-
-        out = np.full(len(queries), np.nan)
-        norm = np.array([normalise_item(i) for i in items])
-        for name in np.unique(norm):
-            if str(name) not in self._blocks:
-                continue
-            rows = self._by_item[str(name)]
-            mat, ratings = self._blocks[str(name)]
-            k = min(K_NEIGHBOURS, len(rows) - (1 if exclude is not None else 0))
-            if k < 1:
-                continue
-            q_idx = np.flatnonzero(norm == name)
-            for start in range(0, len(q_idx), 4096):  # bounded memory for the similarity block
-                qi = q_idx[start : start + 4096]
-                sims = torch_from(queries[qi].astype(np.float32)) @ mat.T
-                if exclude is not None:
-                    pos = np.searchsorted(rows, exclude[qi])
-                    hit = (pos < len(rows)) & (rows[np.minimum(pos, len(rows) - 1)] == exclude[qi])
-                    sims[torch_from(np.flatnonzero(hit)), torch_from(pos[hit])] = -float("inf")
-                # torch's top-k is ~3x faster than numpy's argpartition here
-                vals, top = torch.topk(sims, k, dim=1)
-                w = vals.clamp(min=0.0) ** WEIGHT_POWER + 1e-6
-                out[qi] = ((w * ratings[top]).sum(dim=1) / w.sum(dim=1)).numpy()
+    def predict(self, text_emb: np.ndarray, items: Sequence[str]) -> np.ndarray:
+        """Each row's own item's prediction (NaN: unknown item)."""
+        rows = np.array([self._row.get(normalise_item(i), -1) for i in items], dtype=np.int64)
+        out = np.full(len(rows), np.nan)
+        ok = rows >= 0
+        if ok.any():
+            r = rows[ok]
+            out[ok] = np.einsum("ij,ij->i", np.asarray(text_emb[ok], np.float32), self.coef[r].astype(np.float32)) + self.intercept[r]
         return out
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}items": np.array(self.items, dtype=str), f"{prefix}item_idx": self.item_idx.astype(np.int32),
-                f"{prefix}codes": self.codes, f"{prefix}code_scale": self.code_scale.astype(np.float32),
-                f"{prefix}ratings": self.ratings.astype(np.float32)}
+        return {f"{prefix}items": np.array(self.items, dtype=str), f"{prefix}coef": self.coef.astype(np.float32),
+                f"{prefix}intercept": self.intercept.astype(np.float32)}
 
     @classmethod
-    def from_arrays(cls, z: Any, prefix: str) -> "Memory":
-        return cls([str(x) for x in z[f"{prefix}items"]], z[f"{prefix}item_idx"], z[f"{prefix}codes"],
-                   z[f"{prefix}code_scale"], z[f"{prefix}ratings"])
-
-
-def torch_from(a: np.ndarray) -> Any:
-    """A CPU tensor sharing memory with a numpy array (torch ships with sentence-transformers)."""
-    import torch
-
-    return torch.from_numpy(np.ascontiguousarray(a))
-
-
-def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unit rows -> int8 codes and a per-row scale (cosines change by < 0.01)."""
-    scale = np.abs(rows).max(axis=1) / 127.0
-    scale[scale == 0] = 1.0
-    return np.round(rows / scale[:, None]).astype(np.int8), scale.astype(np.float32)
+    def from_arrays(cls, z: Any, prefix: str) -> "ItemLinear":
+        return cls([str(x) for x in z[f"{prefix}items"]], z[f"{prefix}coef"], z[f"{prefix}intercept"])
 
 
 def in_domain_matrix(b: FeatureBlocks, neighbours: np.ndarray) -> np.ndarray:
-    return np.hstack([b.text, b.text * b.item, b.item, b.scalars, neighbours[:, None].astype(np.float32)])
+    """``neighbours``: (n, 3) = codebook [neighbour mean rating, log density] + the per-item ridge."""
+    return np.hstack([b.text, b.text * b.item, b.item, b.scalars, np.asarray(neighbours, np.float32).reshape(len(b), -1)])
 
 
 def out_of_domain_matrix(b: FeatureBlocks) -> np.ndarray:
@@ -156,11 +112,16 @@ def out_of_domain_matrix(b: FeatureBlocks) -> np.ndarray:
 
 @dataclass
 class TaskHead:
-    inside: Linear  # items with ratings in training: [text, text*item, item, scalars, neighbours]
+    inside: Linear  # items with ratings in training: [text, text*item, item, scalars, codebook, item ridge]
     outside: Linear  # unseen items: [text, scalars], fitted to object-centred ratings
-    memory: Memory
+    codebook: Codebook
+    item_linear: ItemLinear
     y_min: float
     y_max: float
+
+    def neighbour_features(self, proj: np.ndarray, text_emb: np.ndarray, items: Sequence[str]) -> np.ndarray:
+        """(n, 3): codebook features (PCA space) and the per-item ridge (NaN rows: unknown item)."""
+        return np.column_stack([self.codebook.neighbour_features(proj, items), self.item_linear.predict(text_emb, items)])
 
 
 @dataclass
@@ -180,7 +141,7 @@ class OriginalityModel:
 
     def is_known_item(self, task: str, item: str) -> bool:
         head = self.heads.get(task)
-        return head is not None and head.memory.knows(item)
+        return head is not None and head.codebook.knows(item)
 
     def predict(self, tasks: Sequence[str], items: Sequence[str], blocks: FeatureBlocks) -> tuple[np.ndarray, np.ndarray]:
         """Predicted mean rating and an out-of-domain mask, rows aligned with the input."""
@@ -196,8 +157,8 @@ class OriginalityModel:
                 continue
             sub = FeatureBlocks(blocks.text[idx], blocks.item[idx], blocks.scalars[idx])
             sub_items = [items[i] for i in idx]
-            neigh = head.memory.neighbour_mean(proj[idx], sub_items)
-            known = ~np.isnan(neigh)
+            neigh = head.neighbour_features(proj[idx], sub.text, sub_items)
+            known = ~np.isnan(neigh).any(axis=1)
             p = np.empty(len(idx))
             if known.any():
                 kb = FeatureBlocks(sub.text[known], sub.item[known], sub.scalars[known])
@@ -221,7 +182,8 @@ class OriginalityModel:
         for task, h in self.heads.items():
             arrays.update(h.inside.arrays(f"{task}__in__"))
             arrays.update(h.outside.arrays(f"{task}__out__"))
-            arrays.update(h.memory.arrays(f"{task}__mem__"))
+            arrays.update(h.codebook.arrays(f"{task}__cb__"))
+            arrays.update(h.item_linear.arrays(f"{task}__item__"))
             arrays[f"{task}__y_range"] = np.array([h.y_min, h.y_max])
         fd, tmp = tempfile.mkstemp(dir=out, suffix=".npz.tmp")
         os.close(fd)
@@ -254,7 +216,7 @@ class OriginalityModel:
             for task in [str(t) for t in z["tasks"]]:
                 lo, hi = (float(x) for x in z[f"{task}__y_range"])
                 heads[task] = TaskHead(Linear.from_arrays(z, f"{task}__in__"), Linear.from_arrays(z, f"{task}__out__"),
-                                       Memory.from_arrays(z, f"{task}__mem__"), lo, hi)
+                                       Codebook.from_arrays(z, f"{task}__cb__"), ItemLinear.from_arrays(z, f"{task}__item__"), lo, hi)
             model = cls(heads, z["pca_mean"].astype(np.float32), z["pca_components"].astype(np.float32))
         except (KeyError, ValueError, OSError) as exc:
             raise BenchError(f"unreadable originality parameters ({exc})", where=str(f), fix="refit with train-scorer") from exc
@@ -266,8 +228,9 @@ class OriginalityModel:
 
 __all__ = [
     "DEFAULT_PARAMS_DIR",
+    "Codebook",
+    "ItemLinear",
     "Linear",
-    "Memory",
     "OriginalityModel",
     "PARAMS_FILE",
     "PROVENANCE_FILE",

@@ -1,8 +1,9 @@
 """Fitting the originality model (see model.py for why this shape).
 
-Per task: a PCA of the response embeddings (shared), a neighbour memory of the rated
-training responses, a ridge for items with ratings (its neighbour feature is computed
-leave-one-out on the training rows, so the ridge learns how far to trust neighbours it
+Per task: a PCA of the response embeddings (shared), a per-item k-means codebook of the
+rated training responses (codebook.py), a per-item ridge on the response embedding, a
+ridge for items with ratings (its codebook features are computed leave-one-out and the
+per-item ridge out-of-fold on the training rows, so it learns how far to trust figures it
 will really have) and a ridge on object-free features for unseen items. The in-domain
 alpha is chosen on the validation split only; ``leave_objects_out_cv`` reports how the
 recipe does on objects it never saw.
@@ -27,15 +28,14 @@ import pandas as pd
 from benchmark.errors import BenchError
 from benchmark.scoring.originality.data import TASKS, normalise_item, read_ocsai_jsonl
 from benchmark.scoring.originality.features import FEATURE_VERSION, FeatureBlocks, build_features
+from benchmark.scoring.originality.codebook import M_CENTROIDS, MIN_CLUSTER, ROWS_PER_CLUSTER, fit_codebook
 from benchmark.scoring.originality.model import (
-    K_NEIGHBOURS,
+    ItemLinear,
     Linear,
-    Memory,
     OriginalityModel,
     TaskHead,
     in_domain_matrix,
     out_of_domain_matrix,
-    quantise,
 )
 from benchmark.scoring.semantic_distance import text_problem
 
@@ -43,6 +43,8 @@ RIDGE_ALPHAS = (100.0, 300.0, 1000.0, 3000.0)
 DEFAULT_ALPHA = 1000.0
 OUT_OF_DOMAIN_ALPHA = 1000.0  # chosen by leave-objects-out CV on the ocsai train split
 PCA_DIM = 128
+ITEM_ALPHA = 1.0  # per-item ridge on the response embedding (val AUT: alpha .1-3 all within .003)
+ITEM_FOLDS = 5  # its feature for training rows is out-of-fold
 
 
 @dataclass
@@ -107,6 +109,26 @@ def _fit_pca(text_emb: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return pca.mean_.astype(np.float32), pca.components_.astype(np.float32)
 
 
+def _fit_item_linear(text: np.ndarray, items: Sequence[str], y: np.ndarray, names: Sequence[str],
+                     seed: int) -> tuple[ItemLinear, np.ndarray]:
+    """A ridge per item on the response embedding, and its out-of-fold predictions for the training rows."""
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import KFold
+
+    norm = np.asarray(items)
+    coef = np.zeros((len(names), text.shape[1]), np.float32)
+    intercept = np.zeros(len(names), np.float32)
+    oof = np.full(len(norm), np.nan)
+    for i, name in enumerate(names):
+        rows = np.flatnonzero(norm == name)
+        X = text[rows].astype(np.float64)
+        for tr, te in KFold(min(ITEM_FOLDS, len(rows)), shuffle=True, random_state=seed).split(rows):
+            oof[rows[te]] = Ridge(alpha=ITEM_ALPHA).fit(X[tr], y[rows[tr]]).predict(X[te])
+        r = Ridge(alpha=ITEM_ALPHA).fit(X, y[rows])
+        coef[i], intercept[i] = r.coef_, r.intercept_
+    return ItemLinear(list(names), coef, intercept), oof
+
+
 def fit_from_blocks(
     train: pd.DataFrame,
     blocks: FeatureBlocks,
@@ -128,13 +150,15 @@ def fit_from_blocks(
         if len(idx) < 20:
             continue
         items = [normalise_item(i) for i in train["item"].to_numpy()[idx]]
-        names = sorted(set(items))
-        codes, scale = quantise(proj[idx])
-        memory = Memory(names, np.array([names.index(i) for i in items], dtype=np.int32), codes, scale, y[idx].astype(np.float32))
-        neigh = memory.neighbour_mean(proj[idx], items, exclude=np.arange(len(idx)))
-        neigh = np.where(np.isnan(neigh), float(np.mean(y[idx])), neigh)  # a single-response item
         sub = _take(blocks, idx)
-        X_in = in_domain_matrix(sub, neigh)
+        fitted = fit_codebook(proj[idx], items, y[idx], seed)
+        item_linear, item_oof = _fit_item_linear(sub.text, items, y[idx], fitted.codebook.items, seed)
+        neigh = np.column_stack([fitted.loo_features(proj[idx], items, y[idx]), item_oof])
+        known = np.flatnonzero(~np.isnan(neigh).any(axis=1))  # items with < MIN_CLUSTER rows: out of domain
+        if len(known) < 20:
+            continue
+        X_in = in_domain_matrix(_take(sub, known), neigh[known])
+        y_in = y[idx][known]
         alpha = DEFAULT_ALPHA
         head_val = None
         if val is not None and val_blocks is not None:
@@ -144,18 +168,20 @@ def fit_from_blocks(
         if head_val is not None and len(alphas) > 1:
             vsub = _take(val_blocks, head_val)  # type: ignore[arg-type]
             v_items = list(val["item"].to_numpy()[head_val])
-            v_neigh = memory.neighbour_mean(model.project(vsub.text), v_items)
-            known = ~np.isnan(v_neigh)
-            if known.sum() >= 20:
-                X_v = in_domain_matrix(_take(vsub, np.flatnonzero(known)), v_neigh[known])
-                y_v = val["rating"].to_numpy(float)[head_val][known]
-                scores = {a: pearson(_ridge(X_in, y[idx], a).predict(X_v), y_v) for a in alphas}
+            v_neigh = np.column_stack([fitted.codebook.neighbour_features(model.project(vsub.text), v_items),
+                                       item_linear.predict(vsub.text, v_items)])
+            v_known = ~np.isnan(v_neigh).any(axis=1)
+            if v_known.sum() >= 20:
+                X_v = in_domain_matrix(_take(vsub, np.flatnonzero(v_known)), v_neigh[v_known])
+                y_v = val["rating"].to_numpy(float)[head_val][v_known]
+                scores = {a: pearson(_ridge(X_in, y_in, a).predict(X_v), y_v) for a in alphas}
                 alpha = max(scores, key=lambda a: -1.0 if np.isnan(scores[a]) else scores[a])
         chosen[task] = alpha
         model.heads[task] = TaskHead(
-            inside=_ridge(X_in, y[idx], alpha),
+            inside=_ridge(X_in, y_in, alpha),
             outside=_ridge(out_of_domain_matrix(sub), _centre_within(y[idx], items), OUT_OF_DOMAIN_ALPHA),
-            memory=memory,
+            codebook=fitted.codebook,
+            item_linear=item_linear,
             y_min=float(np.min(y[idx])),
             y_max=float(np.max(y[idx])),
         )
@@ -206,11 +232,14 @@ def provenance(train: pd.DataFrame, report: FitReport, seed: int, source: str) -
         "feature_version": FEATURE_VERSION,
         "features": "all-MiniLM-L6-v2 emb(text), emb(item), emb(text)*emb(item); SemDis MiniLM + GloVe 6B 50d "
                     "additive/multiplicative; log words/chars; wordfreq zipf mean/min; unknown-word share; task",
-        "model": f"per task: ridge on features + similarity-weighted mean rating of the {K_NEIGHBOURS} nearest "
-                 f"same-item training responses (PCA {PCA_DIM}, int8; leave-one-out when fitting); "
-                 f"unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on [emb(text), scalars] "
-                 "fitted to ratings centred within each item",
-        "memory": "PCA-reduced int8 embeddings of the training responses and their mean ratings; no text is stored",
+        "model": f"per task: ridge on features + codebook features (count- and similarity-weighted mean of the cluster "
+                 f"mean ratings of the {M_CENTROIDS} most similar same-item centroids, PCA {PCA_DIM}; log kernel density "
+                 f"of rated responses; both leave-one-out when fitting) + a per-item ridge(alpha={ITEM_ALPHA:g}) on "
+                 f"emb(text) (out-of-fold when fitting); unseen items: ridge(alpha={OUT_OF_DOMAIN_ALPHA:g}) on "
+                 "[emb(text), scalars] fitted to ratings centred within each item",
+        "memory": f"per-item k-means codebook: centroids (int8 + scale), cluster mean ratings and counts (clusters of "
+                  f">= {MIN_CLUSTER} responses; k = rows/{ROWS_PER_CLUSTER}, smaller clusters dissolved into their "
+                  "nearest); no per-response figures stored, no text stored",
         "fit": report.as_dict(),
         "versions": {
             "python": platform.python_version(),
