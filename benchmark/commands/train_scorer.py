@@ -20,7 +20,7 @@ def train_scorer(
     val: Optional[Path] = typer.Option(None, "--val", help="Validation ratings (same formats) to choose hyper-parameters and report r."),
     seed: int = typer.Option(0, "--seed", help="Seed for the PCA (recorded in provenance.json)."),
 ) -> None:
-    """Fit the per-task ridge heads and neighbour memory, print the validation r, write the parameters."""
+    """Fit the per-task ridge heads and per-item codebooks, print the validation r, write the parameters."""
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
