@@ -8,6 +8,7 @@ file, including human ones). Each provider's dependency is imported only when ch
 from benchmark.models.base import (
     MODELS,
     BaseModel,
+    LocalModel,
     Generation,
     GenerationError,
     Message,
@@ -22,7 +23,7 @@ from benchmark.models.base import (
 from benchmark.models.options import coerce_value, parse_model_options
 
 __all__ = [
-    "MODELS", "BaseModel", "Generation", "GenerationError", "Message", "ModelBackend",
+    "MODELS", "BaseModel", "LocalModel", "Generation", "GenerationError", "Message", "ModelBackend",
     "PermanentError", "TransientError", "UnitRef", "get_model", "split_spec",
     "without_secrets", "coerce_value", "parse_model_options",
 ]

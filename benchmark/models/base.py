@@ -177,3 +177,27 @@ def get_model(spec: str, **options: Any) -> ModelBackend:
     provider, name = split_spec(spec)
     cls = MODELS.get(provider)
     return cls(spec, name, options)
+
+
+class LocalModel(BaseModel):
+    """A model computed in this process (llama.cpp, transformers): generation is CPU/GPU
+    bound and blocking, so it runs in a worker thread and the event loop stays free.
+    Subclasses implement ``_generate_blocking``."""
+
+    def _generate_blocking(self, messages: list[Message], temperature: float, max_tokens: int,
+                           top_p: float, seed: int | None) -> Generation:
+        raise NotImplementedError
+
+    async def generate(
+        self,
+        messages: list[Message],
+        *,
+        temperature: float = 0.7,
+        max_tokens: int = 256,
+        top_p: float = 1.0,
+        seed: int | None = None,
+        unit: UnitRef | None = None,
+    ) -> Generation:
+        import asyncio
+
+        return await asyncio.to_thread(self._generate_blocking, messages, temperature, max_tokens, top_p, seed)

