@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import sqlite3
 import threading
@@ -140,18 +141,33 @@ class SentenceEncoder:
     """
 
     def __init__(self, model_dir: Path, name: str, *, cache: bool = True, batch_size: int = 64):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # "Loading weights" bars on every start are noise
         self.name = name
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        dim_fn = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dim = int(dim_fn())
+        self.model_dir = Path(model_dir)
+        self._model = None
+        # the dimension comes from the pooling config when there is one, so a run whose
+        # texts are all cached never imports torch or loads the weights
+        pooling = self.model_dir / "1_Pooling" / "config.json"
+        dim = json.loads(pooling.read_text()).get("word_embedding_dimension") if pooling.is_file() else None
+        self.dim = int(dim) if dim else self._dimension_from_model()
         self.cache: EmbeddingCache | None = EmbeddingCache(name, self.dim) if cache else None
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        """The sentence-transformers model, loaded on first use (only for texts not cached)."""
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # "Loading weights" bars on every start are noise
+            self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        return self._model
+
+    def _dimension_from_model(self) -> int:
+        dim_fn = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(dim_fn())
 
     def encode(self, texts: Sequence[str], *, show_progress: bool | None = None) -> np.ndarray:
         texts = ["" if t is None else str(t) for t in texts]
