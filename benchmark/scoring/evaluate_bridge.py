@@ -19,6 +19,19 @@ from benchmark.scoring.prepare import prepare_responses
 STIMULUS_IS_SOLUTION = ("rat",)
 
 
+def metric_info(description: str, citation: str, inputs_description: str) -> Any:
+    """The ``MetricInfo`` every module returns: texts in, the stimulus as reference."""
+    import datasets
+    import evaluate
+
+    return evaluate.MetricInfo(
+        description=description,
+        citation=citation,
+        inputs_description=inputs_description,
+        features=datasets.Features({"predictions": datasets.Value("string"), "references": datasets.Value("string")}),
+    )
+
+
 def compute(name: str, predictions: Sequence[str], references: Sequence[str] | None = None,
             task_id: str = "aut", **options: Any) -> dict[str, Any]:
     """Score ``predictions`` with scorer ``name``; per-response values, their mean and reasons."""

@@ -40,3 +40,11 @@ def test_rat_and_dat_modules(evaluate):
     dat = evaluate.load(str(MODULES / "dat"))
     res = dat.compute(predictions=["cat, dog, table, volcano, justice, spoon, galaxy"])
     assert 70 < res["dat"] < 85 and res["scorer_version"] == "1.0+glove-6b-50d"
+
+
+@pytest.mark.parametrize("name", ["elaboration", "duplicates", "semdis_minilm", "semdis_glove", "originality"])
+def test_module_loads_and_describes_its_inputs(evaluate, name):
+    metric = evaluate.load(str(MODULES / name))
+    assert set(metric.features) == {"predictions", "references"}
+    out = metric.compute(predictions=["use it as a doorstop\nbuild a tiny house for a mouse"], references=["brick"])
+    assert out["n_scored"] == 1 and not math.isnan(out[name])

@@ -5,10 +5,10 @@ An ``evaluate`` wrapper around the creativity-bench scorer ``rat``; load it with
 ``evaluate`` reads these lines to check the module's dependencies.
 """
 
-import datasets
 import evaluate
 
 from benchmark.scoring.evaluate_bridge import compute
+from benchmark.scoring.evaluate_bridge import metric_info
 
 _DESCRIPTION = "Remote Associates accuracy: 1 when the answer is the solution (case, plural and spacing tolerant)"
 _CITATION = "creativity-bench (scorer rat)"
@@ -27,12 +27,7 @@ Returns:
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS)
 class RemoteAssociates(evaluate.Metric):
     def _info(self):
-        return evaluate.MetricInfo(
-            description=_DESCRIPTION,
-            citation=_CITATION,
-            inputs_description=_KWARGS,
-            features=datasets.Features({"predictions": datasets.Value("string"), "references": datasets.Value("string")}),
-        )
+        return metric_info(_DESCRIPTION, _CITATION, _KWARGS)
 
     def _compute(self, predictions, references, task_id="rat", **options):
         return compute("rat", predictions, references, task_id=task_id, **options)

@@ -5,10 +5,10 @@ An ``evaluate`` wrapper around the creativity-bench scorer ``semdis_glove``; loa
 ``evaluate`` reads these lines to check the module's dependencies.
 """
 
-import datasets
 import evaluate
 
 from benchmark.scoring.evaluate_bridge import compute
+from benchmark.scoring.evaluate_bridge import metric_info
 
 _DESCRIPTION = "semantic distance between the prompt and the response (GloVe, stop words removed)"
 _CITATION = "creativity-bench (scorer semdis_glove)"
@@ -27,12 +27,7 @@ Returns:
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS)
 class SemDisGlove(evaluate.Metric):
     def _info(self):
-        return evaluate.MetricInfo(
-            description=_DESCRIPTION,
-            citation=_CITATION,
-            inputs_description=_KWARGS,
-            features=datasets.Features({"predictions": datasets.Value("string"), "references": datasets.Value("string")}),
-        )
+        return metric_info(_DESCRIPTION, _CITATION, _KWARGS)
 
     def _compute(self, predictions, references, task_id="aut", **options):
         return compute("semdis_glove", predictions, references, task_id=task_id, **options)
