@@ -33,11 +33,10 @@ class EvaluationResult:
 
 
 def _with_published_solutions(responses: pd.DataFrame, rat_items: str | Path) -> pd.DataFrame:
+    from benchmark.scoring.prepare import solution_text
     from benchmark.tasks import rat_baseline
 
-    table = rat_baseline(rat_items)
-    sol = {str(r["item_id"]): "/".join(r["solutions"]) if isinstance(r.get("solutions"), (list, tuple)) and len(r["solutions"])
-           else str(r["solution"]) for r in table.to_dict(orient="records")}
+    sol = {str(r["item_id"]): solution_text(r) for r in rat_baseline(rat_items).to_dict(orient="records")}
     out = responses.copy()
     out["solution"] = [sol.get(str(i)) if t == "rat" else None for t, i in zip(out["task_id"], out["item_id"])]
     return out

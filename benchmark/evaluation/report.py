@@ -17,14 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from benchmark.evaluation.summary import fmt as _fmt
 from benchmark.tabular import write_text_atomic
-
-
-def _fmt(v: Any, spec: str = ".2f") -> str:
-    try:
-        return "-" if v is None or math.isnan(float(v)) else format(float(v), spec)
-    except (TypeError, ValueError):
-        return str(v)
 
 
 def _text(v: Any) -> str:

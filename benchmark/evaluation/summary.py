@@ -89,11 +89,14 @@ def _nan(v: object) -> bool:
         return True
 
 
+def fmt(v: object, spec: str = ".2f") -> str:
+    """A number for a table; '-' for a missing one."""
+    return "-" if _nan(v) else format(float(v), spec)  # type: ignore[arg-type]
+
+
 def format_table(summary: pd.DataFrame) -> str:
     """A compact fixed-width table for the terminal."""
-    def f(v: object, spec: str = ".2f") -> str:
-        return "-" if _nan(v) else format(float(v), spec)  # type: ignore[arg-type]
-
+    f = fmt
     head = f"{'task':<20} {'scorer':<14} {'n':>4}  {'model [95% CI]':<24} {'human median':>12}  {'human %ile [95% CI]':<20}"
     lines = [head, "-" * len(head)]
     for _, r in summary.iterrows():

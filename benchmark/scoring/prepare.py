@@ -210,7 +210,7 @@ def attach_task_fields(df: pd.DataFrame) -> pd.DataFrame:
             fields = dict(getattr(it, "fields", {}) or {})
             looked[(key.task_id, key.item_id)] = {
                 "item": it.item or "", "family": it.family, "answer_format": it.answer_format,
-                "solution": _solution_text(fields), "task_scorers": tuple(it.scorers),
+                "solution": solution_text(fields), "task_scorers": tuple(it.scorers),
             }
     keys = list(zip(out["task_id"], out["item_id"]))
     for col in TASK_COLUMNS:
@@ -224,7 +224,7 @@ def attach_task_fields(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _solution_text(fields: dict[str, Any]) -> str | None:
+def solution_text(fields: dict[str, Any]) -> str | None:
     """A convergent item's solution; alternatives (``solutions``) joined with '/'."""
     alts = fields.get("solutions")
     if isinstance(alts, (list, tuple)) and alts:
