@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -22,6 +23,21 @@ NAN = float("nan")
 def nan_with(reason: str, **details: Any) -> tuple[float, dict[str, Any]]:
     """A NaN score that says why."""
     return NAN, {"reason": reason, **details}
+
+
+def mean_over_ideas(per_idea: list[float], problems: list[str | None], decimals: int) -> tuple[float, dict[str, Any]]:
+    """A list answer's score: the mean of its scored ideas, with the per-idea values and
+    the best one in the details; NaN with the first idea's problem when none scored."""
+    ok = [v for v in per_idea if not math.isnan(v)]
+    det: dict[str, Any] = {"n_ideas": len(per_idea), "n_scored": len(ok)}
+    if len(per_idea) > 1:
+        det["per_idea"] = [None if math.isnan(v) else round(v, decimals) for v in per_idea]
+        if ok:
+            det["max"] = max(ok)
+    if ok:
+        return float(np.mean(ok)), det
+    det["reason"] = next((p for p in problems if p), "nothing to score")
+    return NAN, det
 
 
 class RowScorer:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any, ClassVar, Iterable, Sequence
+from typing import Any, ClassVar, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ import pandas as pd
 from benchmark.errors import BenchError
 from benchmark.scoring.base import score_frame
 from benchmark.scoring.embeddings import MINILM_NAME, WordVectors, load_word_vectors, sentence_encoder
+from benchmark.scoring.rows import mean_over_ideas
 
 # letters (any script) with inner apostrophes, or digit runs
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
@@ -271,25 +272,13 @@ class _SemDisBase:
         values: list[float] = []
         details: list[dict[str, Any]] = []
         for r in range(len(units)):
-            ok = [v for v in per[r] if not math.isnan(v)]
-            det: dict[str, Any] = {"item": items[r], "n_ideas": len(units[r]), "n_scored": len(ok)}
+            value, det = mean_over_ideas(per[r], problems[r], decimals=6)
+            det["item"] = items[r]
             if len(units[r]) == 1:
                 det.update({k: v for k, v in per_det[r][0].items() if k != "reason"})
-            else:
-                det["per_idea"] = [None if math.isnan(v) else round(v, 6) for v in per[r]]
-                if ok:
-                    det["max"] = max(ok)
-            if ok:
-                values.append(float(np.mean(ok)))
-            else:
-                values.append(math.nan)
-                det["reason"] = _first(problems[r]) or "nothing to score"
+            values.append(value)
             details.append(det)
         return score_frame(responses, self.name, self.version, values, details)
-
-
-def _first(xs: Iterable[str | None]) -> str | None:
-    return next((x for x in xs if x), None)
 
 
 class SemDisMiniLM(_SemDisBase):

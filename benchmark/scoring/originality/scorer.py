@@ -19,6 +19,7 @@ from benchmark.scoring.base import score_frame
 from benchmark.scoring.originality.data import TASK_ALIASES, task_of
 from benchmark.scoring.originality.features import build_features
 from benchmark.scoring.originality.model import OriginalityModel
+from benchmark.scoring.rows import mean_over_ideas
 from benchmark.scoring.semantic_distance import response_units, row_items, text_problem
 
 _CHUNK = 8192
@@ -77,20 +78,12 @@ class LearnedOriginality:
         values: list[float] = []
         details: list[dict[str, Any]] = []
         for r in range(len(units)):
-            ok = [v for v in per[r] if not math.isnan(v)]
-            det: dict[str, Any] = {"item": items[r], "task": tasks[r], "n_ideas": len(units[r]), "n_scored": len(ok)}
+            value, det = mean_over_ideas(per[r], problems[r], decimals=4)
+            det.update({"item": items[r], "task": tasks[r]})
             if tasks[r] is not None and items[r] is not None:
                 # no rated responses to this item in training: scored by the object-free head
                 det["out_of_domain"] = not self.model.is_known_item(tasks[r], items[r])  # type: ignore[arg-type]
-            if len(units[r]) > 1:
-                det["per_idea"] = [None if math.isnan(v) else round(v, 4) for v in per[r]]
-                if ok:
-                    det["max"] = max(ok)
-            if ok:
-                values.append(float(np.mean(ok)))
-            else:
-                values.append(math.nan)
-                det["reason"] = next((p for p in problems[r] if p), "nothing to score")
+            values.append(value)
             details.append(det)
         return score_frame(responses, self.name, self.version, values, details)
 
