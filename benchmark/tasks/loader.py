@@ -54,6 +54,18 @@ def validation_error(where: str, exc: pydantic.ValidationError, node: yaml.Node 
     return BenchError(f"{field_path}{at}: {msg}{more}", where=where)
 
 
+def read_validated(path: Path, model: type[pydantic.BaseModel], expected: str) -> tuple[Any, str, yaml.Node | None]:
+    """Read a YAML file and validate it against ``model``: (parsed, display path, node)."""
+    where = display_path(path)
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise BenchError(f"expected a mapping with {expected} at the top", where=where)
+    try:
+        return model.model_validate(data), where, node
+    except pydantic.ValidationError as exc:
+        raise validation_error(where, exc, node) from None
+
+
 def _registered_scorers() -> set[str]:
     # only consult the scorer registry if something already imported it: importing
     # benchmark.scoring here could pull heavy models into a plain `tasks list`
@@ -133,14 +145,7 @@ def make_item(task: Task, item_id: str, fields: dict[str, Any]) -> TaskItem:
 
 
 def _load_file(path: Path) -> tuple[list[Task], yaml.Node | None]:
-    where = display_path(path)
-    data, node = read_yaml(path)
-    if not isinstance(data, dict):
-        raise BenchError("expected a mapping with a 'tasks:' list at the top", where=where)
-    try:
-        parsed = TaskFile.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise validation_error(where, exc, node) from None
+    parsed, where, node = read_validated(path, TaskFile, "a 'tasks:' list")
     for t, spec in enumerate(parsed.tasks):
         _check_task(spec, t, where, node)
     return [build_task(spec, where) for spec in parsed.tasks], node

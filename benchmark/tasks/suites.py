@@ -10,15 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pydantic
-
 from benchmark import paths
 from benchmark.errors import BenchError
 from benchmark.registry import suggest
-from benchmark.tasks.loader import SUITES_FILE, load_all_tasks, validation_error
+from benchmark.tasks.loader import SUITES_FILE, load_all_tasks, read_validated
 from benchmark.tasks.schema import SuitesFile
 from benchmark.tasks.task import TaskItem
-from benchmark.tasks.yamlio import display_path, format_loc, line_of, read_yaml
+from benchmark.tasks.yamlio import format_loc, line_of
 
 
 @dataclass(frozen=True)
@@ -41,14 +39,7 @@ def load_suites(directory: Path | None = None) -> dict[str, Suite]:
     """Every suite in ``suites.yaml``, resolved to items (all checked against the tasks)."""
     d = Path(directory) if directory is not None else paths.tasks_dir()
     path = d / SUITES_FILE
-    where = display_path(path)
-    data, node = read_yaml(path)
-    if not isinstance(data, dict):
-        raise BenchError("expected a mapping with a 'suites:' key at the top", where=where)
-    try:
-        parsed = SuitesFile.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise validation_error(where, exc, node) from None
+    parsed, where, node = read_validated(path, SuitesFile, "a 'suites:' key")
     tasks = load_all_tasks(d)
     suites: dict[str, Suite] = {}
     for name, spec in parsed.suites.items():
