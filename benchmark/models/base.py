@@ -29,6 +29,8 @@ class Generation:
     # Replayed answers can carry their own source and prompt (what the person saw).
     source: str | None = None
     prompt: str | None = None
+    # An image or a sound (a benchmark.media.MediaBlob): the runner saves it in the run folder.
+    media: Any = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ MODELS.register("llamacpp", "benchmark.models.llamacpp:LlamaCppModel")
 MODELS.register("openai", "benchmark.models.openai_compat:OpenAICompatModel")
 MODELS.register("hf", "benchmark.models.hf:HFModel")
 MODELS.register("replay", "benchmark.models.replay:ReplayModel")
+MODELS.register("openai-images", "benchmark.models.openai_images:OpenAIImagesModel")
 
 
 def split_spec(spec: str) -> tuple[str, str]:

@@ -31,14 +31,20 @@ def _missing(value: Any) -> bool:
 class ReplayModel(BaseModel):
     """Serves recorded answers keyed by (task_id, item_id, source, sample_idx)."""
 
-    known_options = ()
+    known_options = ("max_mb",)  # max_mb: size limit per media file of a media manifest
     default_concurrency = 64
     cacheable = False
     may_be_human = True
 
     def __init__(self, spec: str, name: str, options: dict[str, Any]):
         self.path = Path(name).expanduser()
-        df = read_table(self.path, required=REQUIRED)
+        from benchmark.media.manifest import DEFAULT_MAX_BYTES, is_media_manifest, read_media_manifest
+
+        if is_media_manifest(self.path):  # images or sounds: every file is checked before any unit runs
+            max_mb = options.get("max_mb")
+            df = read_media_manifest(self.path, max_bytes=int(float(max_mb) * 2**20) if max_mb else DEFAULT_MAX_BYTES)
+        else:
+            df = read_table(self.path, required=REQUIRED)
         wanted = options.get("source")
         if "source" in df.columns:
             if df["source"].isna().any():
@@ -97,13 +103,20 @@ class ReplayModel(BaseModel):
             raise PermanentError("replay needs the unit key (task_id, item_id, sample_idx)")
         source = unit.source or self.source
         row = self._rows.get((unit.task_id, unit.item_id, source, unit.sample_idx))
-        if row is None or _missing(row.get("text")):
+        media_file = row.get("media_file") if row is not None else None
+        if row is None or (_missing(row.get("text")) and not media_file):
             raise PermanentError("no replayed answer")
         prompt = row.get("prompt")
         latency = row.get("latency_s")
         tokens = row.get("tokens")
+        media = None
+        if media_file:
+            from benchmark.media.records import MediaBlob
+
+            media = MediaBlob(str(row["media_type"]), path=Path(media_file))
         return Generation(
-            text=str(row["text"]),
+            text="" if _missing(row.get("text")) else str(row["text"]),
+            media=media,
             tokens=None if _missing(tokens) else int(tokens),
             latency_s=None if _missing(latency) else float(latency),
             source=source,

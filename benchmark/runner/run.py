@@ -61,7 +61,7 @@ class RunSummary:
 
 def parse_ideas(text: str | None, answer_format: str) -> list[str] | None:
     """List answers are parsed by the task suite's own parser; free text stays None."""
-    if text is None or answer_format == "text":
+    if text is None or answer_format not in ("ideas", "words"):  # text, image, audio: nothing to parse
         return None
     from benchmark.tasks import parse_answer
 
@@ -116,7 +116,16 @@ class Runner:
     def _record(self, unit: WorkUnit, gen: Generation | None, error: str | None, attempts: int, cached: bool) -> dict[str, Any]:
         text = gen.text if gen else None
         ideas = None
-        if gen is not None:
+        media: dict[str, Any] = {}
+        if gen is not None and gen.media is not None:  # an image or a sound: saved in the run folder
+            from benchmark.media.store import save_media
+
+            try:
+                media = dict(zip(("media_path", "media_type"), save_media(self.run_dir, unit.key, gen.media)))
+            except OSError as exc:
+                error = f"cannot save media: {exc}"
+            text = text or None
+        elif gen is not None:
             try:
                 ideas = parse_ideas(text, unit.answer_format)
             except Exception as exc:  # a parser bug must not lose the answer itself
@@ -136,6 +145,7 @@ class Runner:
             "tokens": gen.tokens if gen else None,
             "error": error,
             "created_at": now_iso(),
+            **media,
             # log-only fields (not in responses.parquet)
             "attempts": attempts,
             "cached": cached,
@@ -165,7 +175,7 @@ class Runner:
             raise
         except Exception as exc:  # record, don't crash: the other units' work must survive
             return self._record(unit, None, f"{type(exc).__name__}: {exc}", 1, False)
-        if cache is not None and key is not None:
+        if cache is not None and key is not None and gen.media is None:  # the cache holds text only
             cache.put(key, gen)
         return self._record(unit, gen, None, attempts, False)
 

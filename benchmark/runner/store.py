@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from benchmark.records import RESPONSE_COLUMNS
+from benchmark.records import MEDIA_COLUMNS, RESPONSE_COLUMNS
 from benchmark.runner.units import UnitKey
 
 LOG_NAME = "responses.jsonl"
@@ -34,6 +34,8 @@ SCHEMA = pa.schema([
     ("error", pa.string()), ("created_at", pa.string()),
 ])
 assert SCHEMA.names == RESPONSE_COLUMNS
+# Runs with images or sounds get two more columns; text-only runs keep the schema above.
+MEDIA_SCHEMA = pa.schema(list(SCHEMA) + [(c, pa.string()) for c in MEDIA_COLUMNS])
 
 
 def record_key(rec: dict[str, Any]) -> UnitKey:
@@ -111,9 +113,11 @@ class ResultLog:
 
 
 def write_parquet(records: Iterable[dict[str, Any]], path: str | os.PathLike) -> Path:
-    """Responses sorted by key, in RESPONSE_COLUMNS with fixed types, written atomically."""
+    """Responses sorted by key, in RESPONSE_COLUMNS (+ MEDIA_COLUMNS when any has media) with
+    fixed types, written atomically."""
     rows = sorted(records, key=lambda r: (r["task_id"], r["item_id"], r["source"], int(r["sample_idx"])))
-    table = pa.Table.from_pylist([{c: r.get(c) for c in RESPONSE_COLUMNS} for r in rows], schema=SCHEMA)
+    schema = MEDIA_SCHEMA if any(r.get("media_path") for r in rows) else SCHEMA
+    table = pa.Table.from_pylist([{c: r.get(c) for c in schema.names} for r in rows], schema=schema)
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")

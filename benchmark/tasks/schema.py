@@ -12,8 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FAMILIES = ("divergent", "convergent", "writing", "style", "domain")
-ANSWER_FORMATS = ("ideas", "words", "text")
+FAMILIES = ("divergent", "convergent", "writing", "style", "domain", "visual", "music")
+ANSWER_FORMATS = ("ideas", "words", "text", "image", "audio")
+# answered by an image or a sound (media_path), not text: no text scorer applies, and
+# suites' ``tasks: all`` leaves them out (a text model cannot answer them)
+MEDIA_ANSWER_FORMATS = ("image", "audio")
 # Scorer names fixed by the shared interfaces; plugins registered in
 # ``benchmark.scoring.base.scorers`` are accepted too (see loader.check_scorers).
 KNOWN_SCORERS = (
@@ -104,16 +107,16 @@ class TaskSpec(Strict):
 
     id: str
     version: str = Field(min_length=1)
-    family: Literal["divergent", "convergent", "writing", "style", "domain"]
+    family: Literal["divergent", "convergent", "writing", "style", "domain", "visual", "music"]
     description: str = Field(min_length=1)
     prompt: str = Field(min_length=1, description="Jinja2 template over item fields")
     system: str | None = None
     item_label: str = Field(
         default="", description="Jinja2 template: the stimulus in a few words (table column `item`)"
     )
-    answer_format: Literal["ideas", "words", "text"]
+    answer_format: Literal["ideas", "words", "text", "image", "audio"]
     generation: Generation
-    scorers: list[str] = Field(min_length=1)
+    scorers: list[str] = Field(default_factory=list, description="at least one, unless answers are media")
     dimensions: list[Dimension] = Field(default_factory=list)
     time_limit_s: int | None = Field(default=None, ge=1)
     items: list[ItemSpec] = Field(min_length=1)
@@ -138,6 +141,8 @@ class TaskSpec(Strict):
         dup = sorted({d for d in dims if dims.count(d) > 1})
         if dup:
             raise ValueError(f"duplicate dimension name(s) {dup}")
+        if not self.scorers and self.answer_format not in MEDIA_ANSWER_FORMATS:
+            raise ValueError("a task answered in text needs at least one scorer")
         if len(set(self.scorers)) != len(self.scorers):
             raise ValueError("a scorer is listed twice")
         return self

@@ -1,7 +1,7 @@
 """Named suites (``tasks/suites.yaml``): which tasks and items a run covers, and how much.
 
 A suite is a list of entries ``{task, items?, generation?}``; ``tasks: all`` means every
-item of every task with its default sampling. Unknown tasks, items or suite names fail
+item of every task answered in text, with its default sampling. Unknown tasks, items or suite names fail
 with a did-you-mean hint, and every suite is checked when the file loads.
 """
 
@@ -14,7 +14,7 @@ from benchmark import paths
 from benchmark.errors import BenchError
 from benchmark.registry import suggest
 from benchmark.tasks.loader import SUITES_FILE, load_all_tasks, read_validated
-from benchmark.tasks.schema import SuitesFile
+from benchmark.tasks.schema import MEDIA_ANSWER_FORMATS, SuitesFile
 from benchmark.tasks.task import TaskItem
 from benchmark.tasks.yamlio import format_loc, line_of
 
@@ -44,9 +44,10 @@ def load_suites(directory: Path | None = None) -> dict[str, Suite]:
     suites: dict[str, Suite] = {}
     for name, spec in parsed.suites.items():
         items: list[TaskItem] = []
-        if spec.tasks == "all":
+        if spec.tasks == "all":  # every task a text model can answer (image and audio tasks need their own suite)
             for task in tasks.values():
-                items.extend(task.items)
+                if task.answer_format not in MEDIA_ANSWER_FORMATS:
+                    items.extend(task.items)
         else:
             seen: set[tuple[str, str]] = set()
             for e, entry in enumerate(spec.tasks):

@@ -12,7 +12,7 @@ LOCAL = "http://127.0.0.1:9/v1"
 
 
 def test_providers_are_registered_lazily():
-    assert MODELS.names() == ["hf", "llamacpp", "openai", "replay"]
+    assert MODELS.names() == ["hf", "llamacpp", "openai", "openai-images", "replay"]
 
 
 @pytest.mark.parametrize(("spec", "hint"), [("llamacp/smollm2", "llamacpp"), ("opnai/gpt-4o", "openai"), ("replya/x.csv", "replay")])

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from benchmark.tasks import (
-    FAMILIES, KNOWN_SCORERS, Task, TaskItem, get_item, get_suite, load_all_tasks, load_suite, load_task,
+    FAMILIES, KNOWN_SCORERS, MEDIA_ANSWER_FORMATS, Task, TaskItem, get_item, get_suite, load_all_tasks, load_suite, load_task,
     suite_names, token_budget,
 )
 
@@ -15,6 +15,8 @@ FIXED_IDS = {
     "aut", "consequences", "instances", "dat", "rat", "story_three_words", "flash_fiction", "haiku",
     "film_synopsis", "style_imitation", "recipe", "song_lyrics", "fashion_concept", "building_concept",
     "product_pitch",
+    # answered by an image or a sound (tasks/visual.yaml, tasks/music.yaml)
+    "poster", "logo", "book_cover", "inspired_object", "incomplete_figure", "music_scene", "genre_fusion", "jingle",
 }
 # objects with human data in ../shared/data (ocsai + Stevenson et al. 2022)
 HUMAN_DATA_OBJECTS = {
@@ -36,11 +38,12 @@ def test_every_item_is_a_complete_rendered_task_item(tasks):
     for task in tasks.values():
         assert task.family in FAMILIES
         assert set(task.scorers) <= set(KNOWN_SCORERS)
+        assert task.scorers or task.answer_format in MEDIA_ANSWER_FORMATS
         for it in task.items:
             assert isinstance(it, TaskItem)
             assert (it.task_id, it.task_version, it.family) == (task.task_id, task.version, task.family)
             assert it.prompt and "{{" not in it.prompt and "{%" not in it.prompt
-            assert it.answer_format in ("ideas", "words", "text")
+            assert it.answer_format in ("ideas", "words", "text", "image", "audio")
             assert set(it.generation) == {"n", "temperature", "max_tokens", "top_p"}
             assert it.generation["n"] >= 1 and it.generation["max_tokens"] >= 1
             for dim in it.dimensions:
@@ -162,7 +165,7 @@ def test_smoke_is_small_and_core_covers_every_family():
     assert len(smoke) <= 8 and all(it.generation["n"] == 1 for it in smoke)
     assert token_budget(smoke) <= 600  # ~5 s at 130 tok/s
     core = load_suite("core")
-    assert {it.family for it in core} == set(FAMILIES)
+    assert {it.family for it in core} == set(FAMILIES) - {"visual", "music"}  # no offline model draws or sings
     aut_core = {it.item_id for it in core if it.task_id == "aut"}
     assert {"book", "fork", "tin_can", "brick"} <= aut_core
     # 2-3 minutes on 2 cores at ~130 tok/s
@@ -179,7 +182,7 @@ def test_suite_overrides_change_only_the_given_settings():
 
 def test_full_is_every_item_with_defaults(tasks):
     full = load_suite("full")
-    assert len(full) == sum(len(t.items) for t in tasks.values())
+    assert len(full) == sum(len(t.items) for t in tasks.values() if t.answer_format not in MEDIA_ANSWER_FORMATS)
     assert all(it.generation == load_task(it.task_id).generation for it in full)
 
 
@@ -190,3 +193,16 @@ def test_items_serialise_to_json_for_manifests_and_studies(tasks):
         for it in task.items:
             back = json.loads(json.dumps(it.to_dict()))
             assert back["prompt"] == it.prompt and back["item_id"] == it.item_id
+
+
+def test_media_tasks_have_dimensions_and_their_own_suite(tasks):
+    visual = [t for t in tasks.values() if t.family == "visual"]
+    music = [t for t in tasks.values() if t.family == "music"]
+    assert {t.answer_format for t in visual} == {"image"} and {t.answer_format for t in music} == {"audio"}
+    assert {"poster", "logo", "book_cover", "inspired_object", "incomplete_figure"} == {t.task_id for t in visual}
+    assert "a chair inspired by a jellyfish" in get_item("inspired_object", "jellyfish_chair").prompt
+    assert [d["name"] for d in load_task("incomplete_figure").dimensions] == ["originality", "elaboration", "closure", "overall"]
+    assert all(len(t.dimensions) >= 3 and not t.scorers for t in visual + music)
+    media = load_suite("media")
+    assert {it.task_id for it in media} == {t.task_id for t in visual + music}
+    assert not {it.task_id for it in load_suite("core") + load_suite("full")} & {it.task_id for it in media}
