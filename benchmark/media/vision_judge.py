@@ -124,7 +124,7 @@ class VisionJudge:
         jobs: list[tuple[int, list[dict[str, Any]], tuple[str, ...], str]] = []
         details: list[dict[str, Any]] = [{} for _ in range(len(df))]
         for i, row in enumerate(df.to_dict("records")):
-            if row.get("error"):
+            if isinstance(row.get("error"), str) and row["error"]:
                 details[i] = {"reason": "the response is an error"}
             elif not str(row.get("media_type") or "").startswith("image/"):
                 details[i] = {"reason": "the vision judge rates images only"}

@@ -203,6 +203,7 @@ def test_media_tasks_have_dimensions_and_their_own_suite(tasks):
     assert "a chair inspired by a jellyfish" in get_item("inspired_object", "jellyfish_chair").prompt
     assert [d["name"] for d in load_task("incomplete_figure").dimensions] == ["originality", "elaboration", "closure", "overall"]
     assert all(len(t.dimensions) >= 3 and not t.scorers for t in visual + music)
-    media = load_suite("media")
-    assert {it.task_id for it in media} == {t.task_id for t in visual + music}
+    media = load_suite("visual") + load_suite("music")
+    assert {it.task_id for it in load_suite("visual")} == {t.task_id for t in visual}
+    assert {it.task_id for it in load_suite("music")} == {t.task_id for t in music}
     assert not {it.task_id for it in load_suite("core") + load_suite("full")} & {it.task_id for it in media}
