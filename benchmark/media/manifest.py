@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -139,8 +138,3 @@ def read_media_manifest(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX
         out = out.assign(text=None)
     return out.assign(media_file=files, media_type=types)
 
-
-def manifest_summary(df: pd.DataFrame) -> dict[str, Any]:
-    """Counts for a manifest (files per type and source), for logs and manifests."""
-    return {"rows": int(len(df)), "media_types": df["media_type"].value_counts().to_dict(),
-            "sources": sorted(df["source"].unique().tolist())}

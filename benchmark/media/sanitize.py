@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -148,7 +148,3 @@ def blind_responses(responses: pd.DataFrame, run_dir: str | os.PathLike, out_dir
             shutil.rmtree(staging, ignore_errors=True)
     return pd.DataFrame.from_records(records, columns=[*RESPONSE_KEY, "served_name", "media_type", "sha256", "details"])
 
-
-def served_names(mapping: pd.DataFrame) -> Iterable[str]:
-    """The names a browser may ask for (for a study server's allow-list)."""
-    return mapping["served_name"].drop_duplicates().tolist()

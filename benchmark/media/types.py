@@ -90,6 +90,20 @@ def _probe_image(src: Path | bytes) -> MediaInfo | None:
         fh.close()
 
 
+def wav_cut_short(head: bytes, size: int) -> bool:
+    """Whether a WAV's ``data`` chunk claims more bytes than the file holds (libsndfile
+    quietly plays what is there, so a WAV cut short would otherwise pass as complete)."""
+    import struct
+
+    pos = 12
+    while pos + 8 <= len(head):
+        kind, length = struct.unpack("<4sI", head[pos:pos + 8])
+        if kind == b"data":
+            return pos + 8 + length > size
+        pos += 8 + length + (length & 1)
+    return False
+
+
 def _probe_audio(src: Path | bytes) -> MediaInfo | None:
     """Decode audio fully in blocks; None when libsndfile does not recognise the bytes."""
     import soundfile as sf
@@ -112,9 +126,18 @@ def _probe_audio(src: Path | bytes) -> MediaInfo | None:
                 got += len(block)
         except (sf.LibsndfileError, RuntimeError) as exc:
             raise MediaTypeError(f"{fmt} audio does not decode: {exc}") from None
-        # MP3 and OGG lengths are estimates until decoded; WAV and FLAC must match exactly
+        # MP3 and OGG lengths are estimates until decoded (a cut MP3 still plays what it has);
+        # WAV and FLAC must be complete
         if got == 0 or (fmt in ("WAV", "WAVEX", "FLAC") and got < expected):
             raise MediaTypeError(f"{fmt} audio is truncated: {got} of {expected} frames decode")
+        if fmt in ("WAV", "WAVEX"):
+            if isinstance(src, bytes):
+                head, size = src[:1 << 16], len(src)
+            else:
+                with open(src, "rb") as fh:
+                    head, size = fh.read(1 << 16), os.fstat(fh.fileno()).st_size
+            if wav_cut_short(head, size):
+                raise MediaTypeError("WAV audio is truncated: its data chunk is longer than the file")
         return MediaInfo(_SF_FORMATS[fmt], seconds=got / f.samplerate, samplerate=int(f.samplerate),
                          channels=int(f.channels))
 

@@ -76,6 +76,15 @@ def _bad(root: Path, case: str) -> tuple[str, str]:
         (root.parent / "target.png").write_bytes(png)
         os.symlink(root.parent / "target.png", root / "link.png")
         return "link.png", "leaves the manifest's folder"
+    if case == "truncated_wav":
+        import soundfile as sf
+
+        from tests.media.planted import tone
+
+        sf.write(str(root / "cut.wav"), tone(0.5), 22050, subtype="PCM_16")
+        data = (root / "cut.wav").read_bytes()
+        (root / "cut.wav").write_bytes(data[: len(data) // 2])
+        return "cut.wav", "WAV audio is truncated"
     if case == "missing":
         return "nowhere.png", "does not exist"
     if case == "gif":
@@ -86,7 +95,7 @@ def _bad(root: Path, case: str) -> tuple[str, str]:
     raise AssertionError(case)
 
 
-CASES = ["truncated", "text_as_png", "too_big", "dotdot", "absolute", "symlink_out", "missing", "gif"]
+CASES = ["truncated", "truncated_wav", "text_as_png", "too_big", "dotdot", "absolute", "symlink_out", "missing", "gif"]
 
 
 @pytest.mark.parametrize("case", CASES + ["unknown_item", "declared_type"])

@@ -7,7 +7,6 @@ metadata), that a bad reply gets a nudge, and that audio is skipped with a reaso
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
@@ -20,7 +19,7 @@ from benchmark.media import find_metadata, import_manifest
 from benchmark.media.vision_judge import VisionJudge
 from benchmark.tasks import load_all_tasks
 from tests.media.loopback import loopback_server
-from tests.media.planted import PLAIN, planted_jpeg, planted_png, tone, planted_audio
+from tests.media.planted import PLAIN, planted_audio, planted_jpeg, planted_png, tone
 
 
 @pytest.fixture(scope="module")
