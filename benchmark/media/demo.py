@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import os
 import shutil
@@ -133,7 +134,8 @@ def fm_clip(rng: np.random.Generator, seconds: float = CLIP_SECONDS, rate: int =
 
 
 def make_demo(out: str | os.PathLike, seed: int = 0, progress: bool = True) -> Path:
-    """Write ``out/manifest.csv`` with ``images/`` and ``audio/`` (built aside, then renamed)."""
+    """Write ``out/manifest.csv`` with ``images/``, ``audio/`` and ``demo.json`` (seed and
+    versions), built aside, then renamed into place."""
     import soundfile as sf
 
     from benchmark.tasks import load_all_tasks
@@ -167,6 +169,13 @@ def make_demo(out: str | os.PathLike, seed: int = 0, progress: bool = True) -> P
                 sf.write(str(staging / rel), clip, SAMPLE_RATE, format=ext.upper(), subtype="PCM_16")
             rows.append({"task_id": task.task_id, "item": item.item_id, "source": source, "media_path": rel})
         pd.DataFrame(rows).to_csv(staging / "manifest.csv", index=False)
+        from benchmark.runner.manifest import now_iso, package_versions
+
+        (staging / "demo.json").write_text(json.dumps({
+            "made_by": "creativity-bench media demo (procedural; no person and no model made these files)",
+            "seed": seed, "created_at": now_iso(), "files": len(rows),
+            "packages": package_versions(("creativity-bench", "pillow", "numpy", "soundfile")),
+        }, indent=2) + "\n", encoding="utf-8")
         if out.exists():
             out.rmdir()
         os.replace(staging, out)

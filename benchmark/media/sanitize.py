@@ -30,6 +30,7 @@ from benchmark.errors import BenchError
 from benchmark.media.audio import AUDIO_FORMATS, reencode_audio
 from benchmark.media.images import IMAGE_FORMATS, reencode_image
 from benchmark.media.inspect import find_metadata
+from benchmark.media.records import has_media
 from benchmark.media.types import MEDIA_TYPES, MediaTypeError, probe
 from benchmark.records import RESPONSE_KEY
 
@@ -126,12 +127,12 @@ def blind_responses(responses: pd.DataFrame, run_dir: str | os.PathLike, out_dir
     if "media_path" not in responses.columns:
         raise BenchError("these responses carry no media (no media_path column)", where=str(run_dir),
                          fix="import images or sounds with `creativity-bench media import` or replay a media manifest")
-    rows = responses[responses["media_path"].map(lambda v: isinstance(v, str) and bool(v))]
+    rows = [r for r in responses.to_dict("records") if has_media(r)]
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.blinding-"))
     records: list[dict[str, Any]] = []
     try:
-        for row in tqdm(rows.to_dict("records"), desc="blind media", unit="file", disable=not progress):
+        for row in tqdm(rows, desc="blind media", unit="file", disable=not progress):
             src = Path(run_dir) / str(row["media_path"])
             try:
                 served = blind_file(src, staging, policy, salt)

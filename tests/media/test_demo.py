@@ -33,6 +33,7 @@ def test_the_readme_media_walkthrough_runs(tmp_path, monkeypatch, capsys):
     exports = tmp_path / "results" / "media-demo" / "exports"
     manifest = pd.read_csv(exports / "manifest.csv")
     assert len(manifest) == 56 and manifest["source"].str.startswith("procedural/").all()
+    assert '"seed": 0' in (exports / "demo.json").read_text()
     kinds = manifest["media_path"].map(lambda p: probe(exports / p).media_type).value_counts().to_dict()
     assert kinds == {"image/png": 20, "image/jpeg": 20, "audio/wav": 8, "audio/flac": 8}
     # the same seed draws the same picture
