@@ -83,15 +83,33 @@ def bt_ratings(table: pd.DataFrame) -> bytes:
 
 
 _RELIABILITY_LABELS = {"icc_single": "ICC agreement, single rater", "icc_average": "ICC agreement, mean of k raters",
-                       "krippendorff_ordinal": "Krippendorff's alpha (ordinal)"}
+                       "krippendorff_alpha": "Krippendorff's alpha (at each scale's level)",
+                       "fleiss_kappa": "Fleiss' kappa (yes/no)"}
+
+
+def forest_odds(comparisons: pd.DataFrame) -> bytes:
+    """Odds ratios of passing (AI vs people, binomial mixed model) with 95% CIs, log scale."""
+    plt = _plt()
+    c = comparisons[comparisons["odds_ratio"].notna()].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(c) + 1.2))
+    y = np.arange(len(c))[::-1]
+    ax.errorbar(c["odds_ratio"], y, xerr=[c["odds_ratio"] - c["or_ci_low"], c["or_ci_high"] - c["odds_ratio"]],
+                fmt="o", capsize=3)
+    ax.axvline(1, color="grey", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{r.scope} / {r.dimension} / {r.contrast}" for r in c.itertuples()], fontsize=8)
+    ax.set_xlabel("odds ratio of passing, AI vs people (binomial mixed model, 95% CI)")
+    return _png(fig)
 
 
 def reliability(rel: pd.DataFrame) -> bytes:
-    """Per dimension: ICC(2,1) / agreement ICC from variance components, Krippendorff's alpha."""
+    """Per dimension: agreement ICCs, Krippendorff's alpha (its scale's level), Fleiss' kappa."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.2))
     x = np.arange(len(rel))
-    cols = [c for c in ("icc_single", "icc_average", "krippendorff_ordinal") if c in rel.columns]
+    cols = [c for c in ("icc_single", "icc_average", "krippendorff_alpha", "fleiss_kappa")
+            if c in rel.columns and rel[c].notna().any()] or ["krippendorff_alpha"]
     w = 0.8 / len(cols)
     for j, c in enumerate(cols):
         ax.bar(x + j * w, rel[c].astype(float), w, label=_RELIABILITY_LABELS[c])

@@ -16,7 +16,7 @@ def test_analyze_likert_file_writes_report_with_plots(tmp_path, capsys):
     d = simulate_likert(dims=("originality", "utility"))
     d["is_check"] = False
     d["check_passed"] = None
-    checks = pd.DataFrame({"item_id": "chk", "rater_id": "r3", "dimension": "originality", "value": 5.0,
+    checks = pd.DataFrame({"item_id": ["chk1", "chk2"], "rater_id": "r3", "dimension": "originality", "value": 5.0,
                            "source": "check/attention", "is_check": True, "check_passed": [False, False], "rt_s": 9.0})
     path = tmp_path / "ratings.csv"
     pd.concat([d, checks], ignore_index=True).to_csv(path, index=False)
