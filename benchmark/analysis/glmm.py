@@ -55,46 +55,69 @@ def _lu(A: sparse.spmatrix):
     return splu(A.tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
 
 
+DENSE_UP_TO = 150  # random + fixed effects: below this, dense algebra beats building sparse factorisations
+
+
 class _LaplaceBinomial:
     """Penalised deviance of ``y ~ Bernoulli(expit(X b + Z Lambda u))``, ``u ~ N(0, I)``."""
 
     def __init__(self, y: np.ndarray, X: np.ndarray, Z: sparse.csc_matrix, sizes: list[int]):
-        self.y, self.X, self.Z, self.sizes = y, X, Z, sizes
+        self.y, self.X, self.sizes = y, X, sizes
         self.q, self.p = Z.shape[1], X.shape[1]
+        self.dense = self.q + self.p <= DENSE_UP_TO
+        self.Z = Z.toarray() if self.dense else Z
         self.start = np.zeros(self.q + self.p)
-        self.penalty = sparse.diags(np.r_[np.ones(self.q), np.zeros(self.p)])
+        self.pen = np.r_[np.ones(self.q), np.zeros(self.p)]
         self.converged = True
 
-    def _pll(self, M: sparse.csc_matrix, x: np.ndarray) -> float:
-        eta = M @ x
+    def _pll(self, eta: np.ndarray, x: np.ndarray) -> float:
         return float(np.sum(self.y * eta - np.logaddexp(0.0, eta)) - 0.5 * x[:self.q] @ x[:self.q])
 
-    def pirls(self, theta: np.ndarray, tol: float = 1e-9, max_iter: int = 60) -> dict:
+    def _system(self, theta: np.ndarray):
         lam = np.repeat(np.asarray(theta, float), self.sizes)
+        if self.dense:
+            ZL = self.Z * lam
+            return ZL, np.hstack([ZL, self.X])
         ZL = (self.Z @ sparse.diags(lam)).tocsc()
-        M = sparse.hstack([ZL, sparse.csc_matrix(self.X)]).tocsc()
+        return ZL, sparse.hstack([ZL, sparse.csc_matrix(self.X)]).tocsc()
+
+    def _solve(self, M, w: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+        if self.dense:
+            H = (M.T * w) @ M + np.diag(self.pen)
+            return np.linalg.solve(H, rhs)
+        return _lu(M.T @ sparse.diags(w) @ M + sparse.diags(self.pen)).solve(rhs)
+
+    def pirls(self, theta: np.ndarray, tol: float = 1e-9, max_iter: int = 60) -> dict:
+        ZL, M = self._system(theta)
         x = self.start.copy()
         ok = False
+        eta = M @ x
         for _ in range(max_iter):
-            mu = expit(M @ x)
+            mu = expit(eta)
             w = np.clip(mu * (1 - mu), 1e-12, None)
-            grad = M.T @ (self.y - mu) - self.penalty @ x
-            step = _lu(M.T @ sparse.diags(w) @ M + self.penalty).solve(grad)
-            f0, t = self._pll(M, x), 1.0
-            while t > 1e-8 and self._pll(M, x + t * step) < f0 - 1e-10:  # step halving
+            step = self._solve(M, w, M.T @ (self.y - mu) - self.pen * x)
+            f0, t = self._pll(eta, x), 1.0
+            while t > 1e-8 and self._pll(M @ (x + t * step), x + t * step) < f0 - 1e-10:  # step halving
                 t /= 2
             x = x + t * step
+            eta = M @ x
             if np.max(np.abs(t * step)) < tol:
                 ok = True
                 break
-        eta = M @ x
         mu = expit(eta)
         w = np.clip(mu * (1 - mu), 1e-12, None)
-        luA = _lu(ZL.T @ sparse.diags(w) @ ZL + sparse.identity(self.q))
-        logdet = float(np.sum(np.log(np.abs(luA.U.diagonal()))))
+        if self.dense:
+            A = (ZL.T * w) @ ZL + np.eye(self.q)
+            logdet = float(np.linalg.slogdet(A)[1])
+            C = (ZL.T * w) @ self.X
+            AiC = np.linalg.solve(A, C)
+        else:
+            luA = _lu(ZL.T @ sparse.diags(w) @ ZL + sparse.identity(self.q))
+            logdet = float(np.sum(np.log(np.abs(luA.U.diagonal()))))
+            C = np.asarray(ZL.T @ (w[:, None] * self.X))
+            AiC = luA.solve(C)
         dev = -2.0 * float(np.sum(self.y * eta - np.logaddexp(0.0, eta))) + float(x[:self.q] @ x[:self.q]) + logdet
-        C = np.asarray(ZL.T @ (w[:, None] * self.X))
-        S = self.X.T @ (w[:, None] * self.X) - C.T @ luA.solve(C)
+        S = self.X.T @ (w[:, None] * self.X) - C.T @ AiC
         self.start = x
         self.converged = ok
         return {"deviance": dev, "b": x[self.q:], "S": S, "converged": ok}
@@ -150,6 +173,13 @@ def separation(d: pd.DataFrame, group: str = "is_ai") -> str | None:
 
 def fit_binomial_crossed(df: pd.DataFrame, fixed: str = "1", *, ci: float = 0.95) -> GLMMFit:
     """Fit ``value ~ fixed + (1|rater_id) + (1|item_id)`` for 0/1 values (logit link)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # small dense solves: a threaded BLAS only spins (20x slower when busy)
+        return _fit(df, fixed, ci)
+
+
+def _fit(df: pd.DataFrame, fixed: str, ci: float) -> GLMMFit:
     import statsmodels.formula.api as smf
 
     d = df.copy()

@@ -53,6 +53,26 @@ def distributions(likert: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
+def pass_rates(rates: pd.DataFrame) -> bytes:
+    """Pass rate per test and source with the item-bootstrap 95% CI (yes/no dimensions)."""
+    plt = _plt()
+    dims = sorted(rates["dimension"].unique())
+    sources = sorted(rates["source"].unique())
+    fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(dims) * max(len(sources), 1) ** 0.5 + 1.4))
+    h = 0.8 / max(len(sources), 1)
+    for j, src in enumerate(sources):
+        r = rates[rates["source"] == src].set_index("dimension").reindex(dims)
+        y = np.arange(len(dims)) + j * h
+        err = np.vstack([r["pass_rate"] - r["boot_low"], r["boot_high"] - r["pass_rate"]]).clip(0)
+        ax.barh(y, r["pass_rate"], h, xerr=np.nan_to_num(err), capsize=2, label=src)
+    ax.set_yticks(np.arange(len(dims)) + 0.4 - h / 2)
+    ax.set_yticklabels(dims, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of judgments passed (95% CI resampling answers)")
+    ax.legend(fontsize=7)
+    return _png(fig)
+
+
 def forest(comparisons: pd.DataFrame) -> bytes:
     """Mixed-model estimates (AI minus human, rating points) with 95% CIs."""
     plt = _plt()

@@ -134,7 +134,11 @@ def _scaled_likert(data: StudyData, rules: ExclusionRules, scale_options: dict[s
     rep["comparisons"] = comp
     rep["notes"] += notes
     if plots:
-        figs["distributions"] = P.distributions(kept)
+        graded = kept[~kept["dimension"].isin(binary_dims)]
+        if len(graded):
+            figs["distributions"] = P.distributions(graded)
+        if binary_dims:
+            figs["pass_rates"] = P.pass_rates(pd.DataFrame(rep["pass_rates"]))
         figs["reliability"] = P.reliability(pd.DataFrame(rel_rows))
         if len(comp):
             lin = comp[comp["scale"] != "binary"]

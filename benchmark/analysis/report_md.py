@@ -54,7 +54,7 @@ def _pct_ci(r: dict, lo: str, hi: str) -> str:
     return f"[{_pct(r.get(lo))}, {_pct(r.get(hi))}]"
 
 
-def _summary(rep: dict) -> list[str]:
+def _summary(rep: dict, figure_names: list[str]) -> list[str]:
     md = ["## Summary", "", rep.get("summary") or "(nothing to summarise)", ""]
     unit = rep.get("overall_unit", "")
     binary = unit == "pass rate"
@@ -89,6 +89,8 @@ def _summary(rep: dict) -> list[str]:
                 cells.append(f"{f('score')} [{f('ci_low')}, {f('ci_high')}] n={r['n_ratings']}")
             md.append(f"| {src.replace('|', '/')} | " + " | ".join(cells) + " |")
         md.append("")
+    if "pass_rates" in figure_names:
+        md += ["![pass_rates](plots/pass_rates.png)", ""]
     if rep.get("scales"):
         md += ["Scales: " + "; ".join(f"{d}: {s['description']} ({s['source']})" for d, s in rep["scales"].items()) + ".", ""]
     return md
@@ -174,7 +176,7 @@ def report_markdown(rep: dict, figure_names: list[str]) -> str:
     md = ["# creativity-bench analysis report", "",
           f"Input: {rep['input']}  ", f"Created: {rep['created_at']}; seed {rep['settings']['seed']}; "
           f"{rep['settings']['n_boot']} bootstrap rounds; {rep['settings']['n_perm']} permutations.", ""]
-    md += _summary(rep)
+    md += _summary(rep, figure_names)
     if "published" in rep:
         md += ["## Published figures", "", "Means from the published paper next to the means recomputed here.", ""]
         md += _table(rep["published"], [("dimension", "dimension"), ("source", "source"), ("published", "published"),

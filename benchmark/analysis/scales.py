@@ -159,20 +159,23 @@ def scales_from_config(config: dict | None) -> dict[str, Scale]:
     return out
 
 
-def core_range(values: np.ndarray, share: float = 0.99) -> tuple[float, float]:
-    """The smallest range holding ``share`` of the values, extended over contiguous levels:
-    what the ratings look like without the odd stray value."""
-    v = np.sort(values[np.isfinite(values)])
-    lo, hi = np.quantile(v, [(1 - share) / 2, 1 - (1 - share) / 2], method="nearest")
-    levels = np.unique(v)
-    step = 1.0 if np.all(levels == np.round(levels)) else None
-    if step:  # grow over neighbouring levels that are present (1..5 with one 6 is still 1..6)
-        present = set(levels.tolist())
-        while lo - 1 in present:
-            lo -= 1
-        while hi + 1 in present:
-            hi += 1
-    return float(lo), float(hi)
+def core_range(values: np.ndarray, stray_share: float = 0.05) -> tuple[float, float]:
+    """The range of the ratings without stray far values: for integers, the run of levels
+    (steps of at most 2, so one unused level does not split it) that holds the most
+    ratings, when everything outside it is at most ``stray_share`` of the ratings;
+    otherwise (and for non-integers) the observed range."""
+    v = values[np.isfinite(values)]
+    levels, counts = np.unique(v, return_counts=True)
+    if len(levels) == 0:
+        return (float("nan"), float("nan"))
+    if not np.all(levels == np.round(levels)):
+        return float(levels[0]), float(levels[-1])
+    breaks = np.flatnonzero(np.diff(levels) > 2) + 1
+    runs = np.split(np.arange(len(levels)), breaks)
+    best = max(runs, key=lambda r: counts[r].sum())
+    if counts.sum() - counts[best].sum() <= stray_share * counts.sum():
+        return float(levels[best[0]]), float(levels[best[-1]])
+    return float(levels[0]), float(levels[-1])
 
 
 def infer_scale(values: pd.Series) -> Scale:
