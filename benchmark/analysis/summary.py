@@ -145,10 +145,20 @@ def plain_summary(rep: dict) -> str:
     for dim, bt in (rep.get("pairwise") or {}).items():
         if not bt.get("ratings"):
             continue
-        top = bt["ratings"][0]
-        tag = " The ratings are preliminary." if bt.get("preliminary") else ""
-        parts.append(f"In {bt['n_battles']} pairwise battles on {dim}, {top['source']} ranked first (Elo {_num(top['elo'], 0)} "
-                     f"[{_num(top['ci_low'], 0)}, {_num(top['ci_high'], 0)}]).{tag}")
+        top = max(bt["ratings"], key=lambda r: r["elo"])
+        rob = bt.get("robustness") or {}
+        lead = (f"In {bt['n_battles']} pairwise battles on {dim}, {top['source']} has the highest rating "
+                f"(Elo {_num(top['elo'], 0)} [{_num(top['ci_low'], 0)}, {_num(top['ci_high'], 0)}])")
+        settled = top.get("rank_high") == 1
+        if top.get("rank_high") is not None:
+            lead += f"; its 95% rank set is {top['rank_low']}-{top['rank_high']}"
+        k = (rob.get("top") or {}).get("k")
+        if k is not None:
+            lead += f", and removing {k} battle(s) ({100 * rob['top']['share']:.1f}%) would change the top"
+        lead += "." if settled or top.get("rank_high") is None else ", so the top is not settled."
+        if bt.get("preliminary"):
+            lead += " The ratings are preliminary."
+        parts.append(lead)
     t = rep.get("turing")
     if t and t.get("refused"):
         parts.append(f"The Turing section is not computed: {t['refused']}.")

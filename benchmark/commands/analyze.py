@@ -22,11 +22,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("analyze")
     def analyze(
-        ratings: Optional[List[Path]] = typer.Option(None, "--ratings", help="CSV/TSV/JSONL/Parquet in long format: likert (item_id,rater_id,dimension,value[,source,...]), battles (left_source,right_source,winner,...) or guesses (item_id,rater_id,source,guess); repeatable"),
-        db: Optional[str] = typer.Option(None, "--db", help="ratings store URL (sqlite:///results/ratings.db, postgresql://...)"),
+        ratings: Optional[List[Path]] = typer.Option(None, "--ratings", help="CSV, TSV, JSONL or Parquet in long format: likert (item_id, rater_id, dimension, value [, source ...]), battles (left_source, right_source, winner ...) or guesses (item_id, rater_id, source, guess); repeatable"),
+        db: Optional[str] = typer.Option(None, "--db", help="ratings store URL, e.g. sqlite:///ratings.db or postgresql://HOST/DB"),
         study: Optional[str] = typer.Option(None, "--study", help="study id in --db"),
         stevenson: Optional[Path] = typer.Option(None, "--stevenson", help="folder of the Stevenson et al. 2022 human-vs-GPT-3 data: imported as a finished likert study"),
-        scores: Optional[Path] = typer.Option(None, "--scores", help="automatic scores of the rated responses (SCORE_COLUMNS) for the validity section"),
+        scores: Optional[Path] = typer.Option(None, "--scores", help="automatic scores of the rated responses (as `score` writes them) for the validity section"),
         scorers: str = typer.Option("semdis_minilm,originality", "--scorers", help="with --stevenson: automatic scorers to validate ('' = none)"),
         out: Path = typer.Option(..., "--out", help="output folder for report.json, report.md, report.html, plots/"),
         exclude_failed_checks: Optional[int] = typer.Option(None, "--exclude-failed-checks", help="exclude raters who failed at least N attention checks"),
@@ -37,13 +37,22 @@ def register(app: typer.Typer) -> None:
         top_k: int = typer.Option(10, "--top-k", help="k for the best-humans-vs-best-AI comparison"),
         both_bad: str = typer.Option("tie", "--both-bad", help="pairwise 'both_bad' verdicts: tie (half a win each) or drop"),
         seed: int = typer.Option(0, "--seed", help="random seed for bootstraps and permutations"),
-        scale: Optional[List[str]] = typer.Option(None, "--scale", help="DIM=binary | DIM=ordinal:5 | DIM=ordinal:0-4 | DIM=interval[:LOW-HIGH] | DIM=continuous (repeatable; DIM * = all): the dimension's scale, which picks the statistics and bounds the values"),
+        scale: Optional[List[str]] = typer.Option(None, "--scale", help="a dimension's scale, which picks its statistics and bounds its values: DIM=binary, DIM=ordinal:5, DIM=ordinal:0-4, DIM=interval, DIM=interval:0-100 or DIM=continuous (repeatable; DIM * means every dimension)"),
         allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="keep exact repeat rows (each copy counts as a separate rating) instead of refusing the file"),
         drop_invalid: bool = typer.Option(False, "--drop-invalid", help="drop ratings whose value is empty, not a number or infinite (counted in the report) instead of refusing the file"),
         keep_screened: bool = typer.Option(False, "--keep-screened", help="keep the ratings of raters the study screened out (usable = false)"),
         max_ci_width: float = typer.Option(200.0, "--max-ci-width", help="pairwise: flag ratings whose 95% CI is wider than this many Elo points"),
     ) -> None:
-        """Analyse ratings and write report.json, report.md and report.html."""
+        """Analyse ratings and write report.json, report.md and report.html.
+
+        \b
+        Examples:
+          creativity-bench analyze --ratings ratings.csv --out reports/pilot
+          creativity-bench analyze --ratings checklist.csv \\
+              --scale plot=binary --out reports/checklist
+          creativity-bench analyze --db sqlite:///results/ratings.db \\
+              --study pilot --out reports/pilot
+        """
         from benchmark.analysis import ExclusionRules, analyze_ratings, load_ratings, load_study, write_report
         from benchmark.analysis.scales import parse_scale_options
         from benchmark.errors import BenchError
