@@ -195,9 +195,10 @@ def report_markdown(rep: dict, figure_names: list[str]) -> str:
             md += ["![distributions](plots/distributions.png)", ""]
     if "raters" in rep:
         md += ["## Raters and exclusions", "", f"Rules: {json.dumps(rep['settings']['exclusions'])}", ""]
+        stage = [("stage", "stage")] if any(r.get("stage") for r in rep["raters"]) else []
         md += _table(rep["raters"], [("rater", "rater_id"), ("ratings", "n_ratings"), ("items", "n_items"),
                                      ("LOO r", "loo_r"), ("checks", "n_checks"), ("failed", "failed_checks"),
-                                     ("median s", "median_rt_s"), ("excluded", "excluded")])
+                                     ("median s", "median_rt_s"), *stage, ("excluded", "excluded")])
         md += ["Excluded raters:", ""] + _table(rep["excluded"], [("rater", "rater_id"), ("reason", "reason")])
     if "reliability" in rep:
         md += _reliability(rep, figure_names)

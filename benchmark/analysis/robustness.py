@@ -27,21 +27,30 @@ import pandas as pd
 from benchmark.analysis.pairwise import ELO_SCALE, BTResult, Outcomes, fit_bt
 
 TOL = 1e-6  # log-strength: a gap this small counts as closed (j at least level with i)
+MAX_CHALLENGERS = 10  # drop-k for the top: the nearest challengers (the far ones need more removals)
+MAX_ADJACENT = 20  # drop-k for neighbours: the first ranks (bounded work on large boards)
 
 
 def rank_sets(elo: np.ndarray, boots: np.ndarray, ci: float = 0.95) -> tuple[np.ndarray, np.ndarray, float]:
-    """Simultaneous rank confidence sets; returns (lowest rank, highest rank, critical value)."""
+    """Simultaneous rank confidence sets; returns (lowest rank, highest rank, critical value).
+    Memory stays O(rounds x sources): one source's differences at a time."""
     k = len(elo)
-    D = elo[:, None] - elo[None, :]
-    Db = boots[:, :, None] - boots[:, None, :]
-    sd = Db.std(axis=0)
+    sd = np.zeros((k, k))
+    worst = np.zeros(len(boots))
+    for i in range(k):
+        Db = boots[:, [i]] - boots  # rounds x k: source i minus each source
+        sd[i] = Db.std(axis=0)
+        ok = sd[i] > 0
+        ok[i] = False
+        if ok.any():
+            dev = np.abs(Db[:, ok] - (elo[i] - elo[ok])) / sd[i, ok]
+            worst = np.maximum(worst, dev.max(axis=1))
     off = ~np.eye(k, dtype=bool) & (sd > 0)
     if not off.any():
         return np.ones(k, int), np.full(k, k), float("nan")
-    dev = np.abs(Db - D)[:, off] / sd[off]
-    c = float(np.quantile(dev.max(axis=1), ci))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        above = (D - c * sd > 0) & off  # above[i, j]: i significantly above j
+    c = float(np.quantile(worst, ci))
+    D = elo[:, None] - elo[None, :]
+    above = (D - c * sd > 0) & off  # above[i, j]: i significantly above j
     return 1 + above.sum(axis=0), k - above.sum(axis=1), c
 
 
@@ -146,7 +155,7 @@ def _robustness(res: BTResult) -> dict:
                                    f"bootstrap ratings, critical value {c:.2f}; Mogstad et al. 2024)")
     total = int(round(o.count.sum()))
     top = order[0]
-    challengers = [drop_k(o, beta, top, j) | {"source": names[j]} for j in order[1:]]
+    challengers = [drop_k(o, beta, top, j) | {"source": names[j]} for j in order[1:1 + MAX_CHALLENGERS]]
     found = [c for c in challengers if c.get("k") is not None]
     best = min(found, key=lambda c: c["k"]) if found else None
     out["top"] = {"source": names[top], "n_battles": total,
@@ -154,7 +163,10 @@ def _robustness(res: BTResult) -> dict:
                   "overtaken_by": best["source"] if best else None,
                   "note": None if best else "no challenger overtook it within the search limit (half of the battles)"}
     adjacent = []
-    for u, v in zip(order[:-1], order[1:]):
+    if len(order) > MAX_ADJACENT + 1:
+        out["note"] = (f"drop-k is computed for the top against its {MAX_CHALLENGERS} nearest challengers and for "
+                       f"the first {MAX_ADJACENT} neighbouring pairs")
+    for u, v in list(zip(order[:-1], order[1:]))[:MAX_ADJACENT]:
         r = drop_k(o, beta, u, v) if (u, v) != (top, order[1]) else next(c for c in challengers if c["source"] == names[v])
         adjacent.append({"upper": names[u], "lower": names[v], "gap_elo": float(ELO_SCALE * (beta[u] - beta[v])),
                          "k": r.get("k"), "share": r.get("share"), "note": r.get("note")})
