@@ -46,34 +46,40 @@ def _statsmodels(d: pd.DataFrame, how: str) -> tuple[float, float]:
 
 
 def run() -> list[dict]:
+    import statsmodels.genmod.bayes_mixed_glm  # noqa: F401  (loaded before the BLAS limit, which covers loaded libraries)
+    from threadpoolctl import threadpool_limits
+
     from benchmark.analysis.glmm import fit_binomial_crossed
 
     est: dict[str, list[tuple[float, float]]] = {"ours": [], "statsmodels fit_map": [], "statsmodels fit_vb": []}
     secs = dict.fromkeys(est, 0.0)
     fallbacks = 0
-    for seed in range(SEEDS):
-        d = simulate(seed)
-        t = time.perf_counter()
-        fit = fit_binomial_crossed(d, "is_ai")
-        secs["ours"] += time.perf_counter() - t
-        fallbacks += not fit.converged
-        row = fit.term("is_ai")
-        est["ours"].append((row["estimate"], row["se"]))
-        for how, name in (("map", "statsmodels fit_map"), ("vb", "statsmodels fit_vb")):
+    with threadpool_limits(limits=1):  # small dense algebra: a threaded BLAS only spins on a shared machine
+        for seed in range(SEEDS):
+            d = simulate(seed)
             t = time.perf_counter()
-            est[name].append(_statsmodels(d, how))
-            secs[name] += time.perf_counter() - t
-    rows = []
+            fit = fit_binomial_crossed(d, "is_ai")
+            secs["ours"] += time.perf_counter() - t
+            fallbacks += not fit.converged
+            row = fit.term("is_ai")
+            est["ours"].append((row["estimate"], row["se"]))
+            for how, name in (("map", "statsmodels fit_map"), ("vb", "statsmodels fit_vb")):
+                t = time.perf_counter()
+                est[name].append(_statsmodels(d, how))
+                secs[name] += time.perf_counter() - t
+    cover = {}
     for name, v in est.items():
         a = np.array(v)
-        cover = int(np.sum(np.abs(a[:, 0] - TRUE["is_ai"]) <= 1.96 * a[:, 1]))
-        print(f"{name:22s}: 95% CI covers {TRUE['is_ai']} in {cover}/{SEEDS} seeds; mean estimate {a[:, 0].mean():.3f}, "
-              f"mean SE {a[:, 1].mean():.3f} vs SD over seeds {a[:, 0].std():.3f}; {1000 * secs[name] / SEEDS:.0f} ms per fit")
-        rows.append({"bench": f"binomial GLMM 95% CI coverage ({name})", "figure": f"{cover}/{SEEDS} seeds",
-                     "ratio": cover / SEEDS, "target": ">= 0.93" if name == "ours" else "(reference)",
-                     "ok": cover >= 93 if name == "ours" else cover >= 93})
+        cover[name] = int(np.sum(np.abs(a[:, 0] - TRUE["is_ai"]) <= 1.96 * a[:, 1]))
+        print(f"{name:22s}: 95% CI covers {TRUE['is_ai']} in {cover[name]}/{SEEDS} seeds; mean estimate "
+              f"{a[:, 0].mean():.3f}, mean SE {a[:, 1].mean():.3f} vs SD over seeds {a[:, 0].std():.3f}; "
+              f"{1000 * secs[name] / SEEDS:.0f} ms per fit")
     print(f"fallbacks to logistic regression: {fallbacks}")
-    return rows
+    ours = cover["ours"]
+    return [{"bench": "binomial GLMM: true effect inside the 95% CI, 100 simulated seeds",
+             "figure": f"{ours}/{SEEDS} (statsmodels BinomialBayesMixedGLM: fit_map {cover['statsmodels fit_map']}, "
+                       f"fit_vb {cover['statsmodels fit_vb']})", "ratio": ours / SEEDS, "target": ">= 0.93",
+             "ok": ours >= 93}]
 
 
 if __name__ == "__main__":
