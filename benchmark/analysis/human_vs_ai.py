@@ -9,7 +9,10 @@ still beat the *best* AI (Koivisto & Grassini 2023).
 
 All human pools (``human/<pool>``) form the reference group ``human``; contrasts are
 "AI (all models) vs human" and, when there are several models, "<model> vs human".
-Positive estimates mean the AI side is rated higher.
+Positive estimates mean the AI side is rated higher. The dimension's scale picks the
+model: binary -> binomial mixed model (log-odds, odds ratio; ``binary.binary_contrast``);
+ordinal -> the linear mixed model plus a cumulative-link model (``ordinal``); interval
+and continuous -> the linear mixed model.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from benchmark.analysis.binary import binary_contrast
 from benchmark.analysis.effects import adjust_pvalues, effect_sizes, permutation_p, top_k_comparison
 from benchmark.analysis.mixed import fit_crossed
+from benchmark.analysis.ordinal import fit_cumulative_logit
+from benchmark.analysis.scales import Scale
 from benchmark.records import is_human_source
 
 
@@ -33,8 +39,11 @@ def _scopes(likert: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 def compare_human_ai(
     likert: pd.DataFrame, *, n_boot: int = 1000, n_perm: int = 9999, seed: int = 0, top_k: int = 10,
+    scales: dict[str, Scale] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """One row per scope x dimension x contrast; returns (table, plain-language notes)."""
+    """One row per scope x dimension x contrast; returns (table, plain-language notes).
+    ``scales`` maps a dimension to its scale (missing = treated as interval, as before)."""
+    scales = scales or {}
     d = likert.copy()
     d["group"] = np.where(d["source"].map(is_human_source), "human", "ai")
     notes: list[str] = []
@@ -50,6 +59,12 @@ def compare_human_ai(
             for label, cd in contrasts:
                 if cd["group"].nunique() < 2:
                     continue
+                kind = scales[dim].kind if dim in scales else "interval"
+                if kind == "binary":
+                    row, bnotes = binary_contrast(cd, n_boot=n_boot, n_perm=n_perm, seed=seed)
+                    notes += [f"{scope} / {dim} / {label}: {w}" for w in bnotes]
+                    rows.append({"scope": scope, "dimension": dim, "contrast": label, **row})
+                    continue
                 cd = cd.assign(is_ai=(cd["group"] == "ai").astype(int))
                 fit = fit_crossed(cd, "is_ai")
                 term = fit.term("is_ai")
@@ -58,9 +73,12 @@ def compare_human_ai(
                 es = effect_sizes(cd, "group", "human", "ai", n_boot=n_boot, seed=seed)
                 tk = top_k_comparison(cd, "group", "human", "ai", k=top_k, n_boot=n_boot, seed=seed)
                 im = cd.groupby(["item_id", "group"])["value"].mean().reset_index()
+                clm = fit_cumulative_logit(cd) if kind == "ordinal" else {}
                 rows.append({
-                    "scope": scope, "dimension": dim, "contrast": label,
-                    "n_ratings": len(cd), "n_items_human": int((im["group"] == "human").sum()),
+                    "scope": scope, "dimension": dim, "contrast": label, "scale": kind,
+                    "n_ratings": len(cd), "n_ratings_human": int((cd["group"] == "human").sum()),
+                    "n_ratings_ai": int((cd["group"] == "ai").sum()), "n_raters": int(cd["rater_id"].nunique()),
+                    "n_items_human": int((im["group"] == "human").sum()),
                     "n_items_ai": int((im["group"] == "ai").sum()),
                     "mean_human": float(cd.loc[cd["group"] == "human", "value"].mean()),
                     "mean_ai": float(cd.loc[cd["group"] == "ai", "value"].mean()),
@@ -77,6 +95,7 @@ def compare_human_ai(
                     "top_k_diff": tk.get("difference", np.nan),
                     "top_k_diff_ci_low": (tk.get("difference_ci") or [np.nan, np.nan])[0],
                     "top_k_diff_ci_high": (tk.get("difference_ci") or [np.nan, np.nan])[1],
+                    **clm,
                 })
     table = pd.DataFrame(rows)
     if len(table):

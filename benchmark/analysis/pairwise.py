@@ -11,6 +11,14 @@ MLE (warm start); rounds are fitted in batches by one L-BFGS run over their stac
 Scale: Elo points ``400 / ln(10) * beta``, shifted so that the human source sits at 1000
 (all ``human/<pool>`` sources are pooled into one by default, see ``pool_humans``).
 Rank: ``1 + number of sources whose lower CI bound exceeds this one's upper bound``.
+
+Adaptive designs (``benchmark.studies.adaptive``) store each battle's ``selection_prob``;
+the fit then weights each battle by its inverse (normalised to mean 1), so the ratings
+estimate what a uniform design would (Horvitz-Thompson), as Chatbot Arena does. Sparse
+designs are flagged (``design_warnings``): few battles overall ("preliminary" below 300,
+as TTS Arena marks them), pairs that rarely met, a disconnected graph, CIs wider than a
+limit. Rank confidence sets, style control and the drop-k check live in
+``benchmark.analysis.robustness`` and ``benchmark.analysis.style``.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ from benchmark.records import is_human_source
 
 ELO_SCALE = 400.0 / math.log(10.0)
 ANCHOR = 1000.0
+PRELIMINARY_BELOW = 300  # battles; TTS Arena marks ratings with fewer votes "preliminary"
+MIN_PAIR_BATTLES = 10  # a pair met fewer times than this is "sparse"
+MAX_CI_WIDTH = 200.0  # Elo; a wider 95% CI is flagged
 POOLED_HUMAN = "human/pooled"
 WINNERS = ("left", "right", "tie", "both_bad")
 
@@ -42,10 +53,20 @@ class Outcomes:
     b: np.ndarray
     y: np.ndarray
     w: np.ndarray
+    count: np.ndarray | None = None  # battles per unique row (w = count x weight when weighted)
+
+    def __post_init__(self) -> None:
+        if self.count is None:
+            self.count = self.w.copy()
 
     @property
     def n_battles(self) -> float:
-        return float(self.w.sum())
+        return float(self.count.sum())
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Weight of one battle of each unique row (1 without inverse-probability weights)."""
+        return self.w / np.maximum(self.count, 1e-300)
 
 
 @dataclass
@@ -59,6 +80,13 @@ class BTResult:
     anchor: str
     both_bad: str
     warnings: list[str] = field(default_factory=list)
+    boots: np.ndarray | None = None  # bootstrap Elo draws (rounds x sources, in ``sources`` order)
+    sources: list[str] = field(default_factory=list)
+    outcomes: "Outcomes | None" = None
+    beta: np.ndarray | None = None  # MLE log-strengths in ``sources`` order (first source = 0)
+    weighted: bool = False
+    design: dict = field(default_factory=dict)
+    preliminary: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -70,6 +98,9 @@ class BTResult:
             "n_battles": self.n_battles,
             "n_bootstrap": self.n_bootstrap,
             "seed": self.seed,
+            "weighted": "inverse selection probability (normalised to mean 1)" if self.weighted else None,
+            "preliminary": self.preliminary,
+            "design": self.design,
             "warnings": self.warnings,
             "ratings": self.table.to_dict(orient="records"),
         }
@@ -89,6 +120,10 @@ def battles_to_outcomes(
         if col not in battles.columns:
             raise BenchError(f"battles table has no '{col}' column", fix="see interfaces: pairwise battles")
     df = battles[["left_source", "right_source", "winner"]].copy()
+    weighted = "selection_prob" in battles.columns
+    df["weight"] = 1.0
+    if weighted:  # inverse-probability weights, mean 1 over the battles kept below
+        df["weight"] = 1.0 / pd.to_numeric(battles["selection_prob"], errors="coerce").to_numpy(float)
     df["winner"] = df["winner"].astype(str).str.strip().str.lower()
     bad = sorted(set(df["winner"]) - set(WINNERS))
     if bad:
@@ -106,6 +141,10 @@ def battles_to_outcomes(
     df = df[df["left_source"] != df["right_source"]]
     if df.empty:
         raise BenchError("no battles between two different sources to fit")
+    if not np.all(np.isfinite(df["weight"])) or (df["weight"] <= 0).any():
+        raise BenchError("selection_prob must be a probability in (0, 1] for every battle",
+                         fix="fix or drop the column (it comes from the adaptive pair selection)")
+    df["weight"] = df["weight"] / df["weight"].mean()
     y = df["winner"].map({"left": 1.0, "right": 0.0, "tie": 0.5, "both_bad": 0.5}).to_numpy()
     sources = sorted(set(df["left_source"]) | set(df["right_source"]))
     idx = {s: i for i, s in enumerate(sources)}
@@ -115,9 +154,11 @@ def battles_to_outcomes(
     flip = a > b
     a2, b2 = np.where(flip, b, a), np.where(flip, a, b)
     y2 = np.where(flip, 1.0 - y, y)
-    keys = np.stack([a2, b2, (y2 * 2).astype(int)], axis=1)
+    wcode, wvals = pd.factorize(df["weight"].round(12))
+    keys = np.stack([a2, b2, (y2 * 2).astype(int), wcode], axis=1)
     uniq, counts = np.unique(keys, axis=0, return_counts=True)
-    return Outcomes(sources, uniq[:, 0], uniq[:, 1], uniq[:, 2] / 2.0, counts.astype(float))
+    weight = np.asarray(wvals, float)[uniq[:, 3]]
+    return Outcomes(sources, uniq[:, 0], uniq[:, 1], uniq[:, 2] / 2.0, counts * weight, counts.astype(float))
 
 
 def _negloglik(theta: np.ndarray, o: Outcomes, w: np.ndarray) -> tuple[float, np.ndarray]:
@@ -211,6 +252,7 @@ def bradley_terry(
     ci: float = 0.95,
     progress: bool = False,
     batch_size: int = 100,
+    max_ci_width: float = MAX_CI_WIDTH,
 ) -> BTResult:
     """Fit BT, bootstrap CIs over battles, Elo scale anchored on the human source."""
     o = battles_to_outcomes(battles, both_bad=both_bad, pool_humans=pool_humans)
@@ -225,7 +267,7 @@ def bradley_terry(
     elo = to_elo(beta)
     rng = np.random.default_rng(seed)
     n = int(round(o.n_battles))
-    p = o.w / o.w.sum()
+    p = o.count / o.count.sum()
     boots = np.empty((n_bootstrap, len(o.sources)))
     starts = range(0, n_bootstrap, batch_size)
     if progress:
@@ -237,14 +279,14 @@ def bradley_terry(
 
     with threadpool_limits(limits=1):
         for s0 in starts:
-            w = rng.multinomial(n, p, size=min(batch_size, n_bootstrap - s0)).astype(float)
+            w = rng.multinomial(n, p, size=min(batch_size, n_bootstrap - s0)) * o.weight
             boots[s0:s0 + len(w)] = np.apply_along_axis(to_elo, 1, fit_bt_batch(o, w, beta))
     alpha = (1 - ci) / 2
     if n_bootstrap > 0:
         lo, hi = np.quantile(boots, [alpha, 1 - alpha], axis=0)
     else:
         lo = hi = np.full(len(o.sources), np.nan)
-    counts = np.bincount(o.a, weights=o.w, minlength=len(o.sources)) + np.bincount(o.b, weights=o.w, minlength=len(o.sources))
+    counts = np.bincount(o.a, weights=o.count, minlength=len(o.sources)) + np.bincount(o.b, weights=o.count, minlength=len(o.sources))
     table = pd.DataFrame({
         "source": o.sources, "elo": elo, "ci_low": lo, "ci_high": hi,
         "beta": beta - (beta[humans].mean() if humans else beta.mean()),
@@ -252,4 +294,38 @@ def bradley_terry(
     })
     table["rank"] = ranks_from_ci(table["ci_low"], table["ci_high"]) if n_bootstrap > 0 else table["elo"].rank(ascending=False, method="min").astype(int)
     table = table.sort_values(["rank", "elo"], ascending=[True, False]).reset_index(drop=True)
-    return BTResult(table, n, n_bootstrap, seed, anchor_name, both_bad, _connectivity_warnings(o))
+    design, warns, prelim = design_warnings(o, table, max_ci_width=max_ci_width)
+    return BTResult(table, n, n_bootstrap, seed, anchor_name, both_bad, _connectivity_warnings(o) + warns,
+                    boots=boots if n_bootstrap > 0 else None, sources=list(o.sources), outcomes=o, beta=beta,
+                    weighted=bool(np.any(o.weight != 1.0)), design=design, preliminary=prelim)
+
+
+def design_warnings(o: Outcomes, table: pd.DataFrame, *, max_ci_width: float = MAX_CI_WIDTH,
+                    preliminary_below: int = PRELIMINARY_BELOW, min_pair: int = MIN_PAIR_BATTLES) -> tuple[dict, list[str], bool]:
+    """Battles per source pair, unmet pairs, wide CIs; returns (design figures, warnings, preliminary)."""
+    k = len(o.sources)
+    per_pair = pd.Series(o.count).groupby([o.a, o.b]).sum()
+    possible = k * (k - 1) // 2
+    n = int(round(o.n_battles))
+    design = {"n_battles": n, "n_sources": k, "pairs_possible": possible, "pairs_met": int(len(per_pair)),
+              "battles_per_pair_min": float(per_pair.min()), "battles_per_pair_median": float(per_pair.median()),
+              "battles_per_pair_max": float(per_pair.max()), "max_ci_width": max_ci_width,
+              "preliminary_below": preliminary_below, "min_pair_battles": min_pair}
+    warns: list[str] = []
+    prelim = n < preliminary_below
+    if prelim:
+        warns.append(f"only {n} battles (< {preliminary_below}): these ratings are preliminary")
+    if len(per_pair) < possible:
+        warns.append(f"{possible - len(per_pair)} of {possible} source pairs never met: their order rests on other pairs")
+    sparse = int((per_pair < min_pair).sum())
+    if sparse:
+        warns.append(f"{sparse} of {len(per_pair)} source pairs met fewer than {min_pair} times "
+                     f"(min {per_pair.min():g}, median {per_pair.median():g} battles per pair)")
+    width = (table["ci_high"] - table["ci_low"]).to_numpy(float)
+    wide = table.loc[~(width <= max_ci_width), "source"].tolist()
+    if wide:
+        prelim = True
+        w = np.nanmax(width) if np.isfinite(width).any() else float("nan")
+        warns.append(f"{len(wide)} source(s) have a 95% CI wider than {max_ci_width:g} Elo (widest {w:.0f}): "
+                     f"{', '.join(wide[:5])}{' ...' if len(wide) > 5 else ''}; collect more battles")
+    return design, warns, prelim

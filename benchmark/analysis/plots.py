@@ -53,6 +53,26 @@ def distributions(likert: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
+def pass_rates(rates: pd.DataFrame) -> bytes:
+    """Pass rate per test and source with the item-bootstrap 95% CI (yes/no dimensions)."""
+    plt = _plt()
+    dims = sorted(rates["dimension"].unique())
+    sources = sorted(rates["source"].unique())
+    fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(dims) * max(len(sources), 1) ** 0.5 + 1.4))
+    h = 0.8 / max(len(sources), 1)
+    for j, src in enumerate(sources):
+        r = rates[rates["source"] == src].set_index("dimension").reindex(dims)
+        y = np.arange(len(dims)) + j * h
+        err = np.vstack([r["pass_rate"] - r["boot_low"], r["boot_high"] - r["pass_rate"]]).clip(0)
+        ax.barh(y, r["pass_rate"], h, xerr=np.nan_to_num(err), capsize=2, label=src)
+    ax.set_yticks(np.arange(len(dims)) + 0.4 - h / 2)
+    ax.set_yticklabels(dims, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of judgments passed (95% CI resampling answers)")
+    ax.legend(fontsize=7)
+    return _png(fig)
+
+
 def forest(comparisons: pd.DataFrame) -> bytes:
     """Mixed-model estimates (AI minus human, rating points) with 95% CIs."""
     plt = _plt()
@@ -83,15 +103,33 @@ def bt_ratings(table: pd.DataFrame) -> bytes:
 
 
 _RELIABILITY_LABELS = {"icc_single": "ICC agreement, single rater", "icc_average": "ICC agreement, mean of k raters",
-                       "krippendorff_ordinal": "Krippendorff's alpha (ordinal)"}
+                       "krippendorff_alpha": "Krippendorff's alpha (at each scale's level)",
+                       "fleiss_kappa": "Fleiss' kappa (yes/no)"}
+
+
+def forest_odds(comparisons: pd.DataFrame) -> bytes:
+    """Odds ratios of passing (AI vs people, binomial mixed model) with 95% CIs, log scale."""
+    plt = _plt()
+    c = comparisons[comparisons["odds_ratio"].notna()].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(c) + 1.2))
+    y = np.arange(len(c))[::-1]
+    ax.errorbar(c["odds_ratio"], y, xerr=[c["odds_ratio"] - c["or_ci_low"], c["or_ci_high"] - c["odds_ratio"]],
+                fmt="o", capsize=3)
+    ax.axvline(1, color="grey", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{r.scope} / {r.dimension} / {r.contrast}" for r in c.itertuples()], fontsize=8)
+    ax.set_xlabel("odds ratio of passing, AI vs people (binomial mixed model, 95% CI)")
+    return _png(fig)
 
 
 def reliability(rel: pd.DataFrame) -> bytes:
-    """Per dimension: ICC(2,1) / agreement ICC from variance components, Krippendorff's alpha."""
+    """Per dimension: agreement ICCs, Krippendorff's alpha (its scale's level), Fleiss' kappa."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.2))
     x = np.arange(len(rel))
-    cols = [c for c in ("icc_single", "icc_average", "krippendorff_ordinal") if c in rel.columns]
+    cols = [c for c in ("icc_single", "icc_average", "krippendorff_alpha", "fleiss_kappa")
+            if c in rel.columns and rel[c].notna().any()] or ["krippendorff_alpha"]
     w = 0.8 / len(cols)
     for j, c in enumerate(cols):
         ax.bar(x + j * w, rel[c].astype(float), w, label=_RELIABILITY_LABELS[c])

@@ -123,10 +123,12 @@ def rater_table(likert: pd.DataFrame) -> pd.DataFrame:
     else:
         out["loo_r"] = np.nan
     if "is_check" in likert.columns:
+        # a check is one item with a row per dimension: count items, not rows (2 failed
+        # checks on 4 scales are 2 failures, not 8)
         checks = likert[likert["is_check"]]
-        out["n_checks"] = checks.groupby("rater_id").size().reindex(out.index).fillna(0).astype(int)
+        out["n_checks"] = checks.groupby("rater_id")["item_id"].nunique().reindex(out.index).fillna(0).astype(int)
         failed = checks[checks.get("check_passed", pd.Series(True, index=checks.index)).eq(False)]
-        out["failed_checks"] = failed.groupby("rater_id").size().reindex(out.index).fillna(0).astype(int)
+        out["failed_checks"] = failed.groupby("rater_id")["item_id"].nunique().reindex(out.index).fillna(0).astype(int)
     else:
         out["n_checks"] = 0
         out["failed_checks"] = 0
@@ -144,19 +146,24 @@ class ExclusionRules:
     max_failed_checks: int | None = None  # exclude raters who failed at least this many checks
     min_median_rt_s: float | None = None  # exclude raters faster than this (median s per item)
     min_loo_r: float | None = None  # exclude raters whose LOO agreement is below this
+    keep_screened: bool = False  # keep the ratings the study marked usable = False
 
     def to_dict(self) -> dict:
         return {"exclude_failed_checks": self.max_failed_checks, "min_rt_s": self.min_median_rt_s,
-                "min_loo_r": self.min_loo_r}
+                "min_loo_r": self.min_loo_r, "keep_screened": self.keep_screened}
 
 
 def apply_exclusions(likert: pd.DataFrame, rules: ExclusionRules) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Returns (ratings kept without attention-check rows, rater table, excluded raters
-    with the reason)."""
+    with the reason). Ratings the study marked ``usable = False`` (raters screened out by
+    its attention checks) are dropped first unless ``rules.keep_screened``."""
     raters = rater_table(likert)
     reasons: dict[str, list[str]] = {}
+    screened: set = set()
+    if "usable" in likert.columns and not rules.keep_screened:
+        screened = set(likert.loc[~likert["usable"].astype(bool), "rater_id"])
     for _, r in raters.iterrows():
-        why = []
+        why = ["screened out by attention checks"] if r["rater_id"] in screened else []
         if rules.max_failed_checks is not None and r["failed_checks"] >= rules.max_failed_checks:
             why.append(f"failed {int(r['failed_checks'])} attention check(s) (limit {rules.max_failed_checks})")
         if rules.min_median_rt_s is not None and pd.notna(r["median_rt_s"]) and r["median_rt_s"] < rules.min_median_rt_s:
@@ -171,6 +178,9 @@ def apply_exclusions(likert: pd.DataFrame, rules: ExclusionRules) -> tuple[pd.Da
     if "is_check" in kept.columns:
         kept = kept[~kept["is_check"]]
     raters["excluded"] = raters["rater_id"].isin(reasons)
+    if "rater_stage" in likert.columns:
+        stage = likert.groupby("rater_id")["rater_stage"].last()
+        raters["stage"] = raters["rater_id"].map(stage)
     return kept.reset_index(drop=True), raters, excluded
 
 
@@ -184,11 +194,14 @@ class DimensionReliability:
     complete_raters: int
     icc: pd.DataFrame | None
     icc_components: dict | None
-    krippendorff_ordinal: float
+    krippendorff_ordinal: float | None
     cronbach_alpha: float | None
     cronbach_ci: list[float] | None
     pairwise_r: float | None
     notes: list[str] = field(default_factory=list)
+    scale: str = "ordinal"
+    krippendorff_alpha: float | None = None
+    alpha_level: str = "ordinal"
 
     def to_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "icc"}
@@ -196,8 +209,12 @@ class DimensionReliability:
         return d
 
 
-def dimension_reliability(d: pd.DataFrame, dimension: str) -> DimensionReliability:
-    """Reliability of one rating dimension (``d`` = its likert rows, checks removed)."""
+def dimension_reliability(d: pd.DataFrame, dimension: str, scale: str = "ordinal") -> DimensionReliability:
+    """Reliability of one rating dimension (``d`` = its likert rows, checks removed).
+
+    ``scale`` (ordinal | interval | continuous) sets Krippendorff's level: ordinal for
+    ordinal points, interval otherwise. Yes/no dimensions go to ``binary.binary_reliability``.
+    """
     from benchmark.analysis.mixed import fit_crossed, icc_from_components
 
     wide = _wide(d)
@@ -228,12 +245,14 @@ def dimension_reliability(d: pd.DataFrame, dimension: str) -> DimensionReliabili
         notes += fit.warnings
     elif wide.shape[1] >= 2:
         notes.append("no item was rated by two raters: agreement cannot be estimated")
-    kalpha = krippendorff_alpha(wide.T.to_numpy(), "ordinal") if wide.shape[1] >= 2 else float("nan")
+    level = "ordinal" if scale == "ordinal" else "interval"
+    kalpha = krippendorff_alpha(wide.T.to_numpy(), level) if wide.shape[1] >= 2 else float("nan")
     return DimensionReliability(
         dimension=dimension, n_items=len(wide), n_raters=wide.shape[1],
         ratings_per_item=float(per_item.mean()) if len(per_item) else 0.0,
         complete_items=len(block), complete_raters=block.shape[1], icc=icc, icc_components=comp,
-        krippendorff_ordinal=kalpha, cronbach_alpha=alpha, cronbach_ci=ci, pairwise_r=pair_r, notes=notes,
+        krippendorff_ordinal=kalpha if level == "ordinal" else None, cronbach_alpha=alpha, cronbach_ci=ci,
+        pairwise_r=pair_r, notes=notes, scale=scale, krippendorff_alpha=kalpha, alpha_level=level,
     )
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark.analysis.loaders import StudyData, normalise
+from benchmark.analysis.scales import Scale
 from benchmark.errors import BenchError
 
 DIMENSIONS = ("originality", "utility", "surprise")
@@ -104,7 +105,13 @@ def load_stevenson(path: str | os.PathLike) -> StudyData:
         ],
         "published_rater_r": PUBLISHED_RATER_R,
     }
-    return StudyData(likert=likert, responses=responses, reference=reference, origin=f"Stevenson et al. 2022 ({main})")
+    scales = {d: Scale("ordinal", 1.0, 5.0, "declared") for d in DIMENSIONS}  # the paper's 1-5 scales
+    zeros = likert[likert["value"] < 1]
+    notes = [f"{len(zeros)} rating(s) of 0 ({zeros['item_id'].nunique()} responses, rater "
+             f"{', '.join(sorted(zeros['rater_id'].unique()))}) lie outside the published 1-5 scale; they are kept, "
+             "as the published means include them"] if len(zeros) else []
+    return StudyData(likert=likert, responses=responses, reference=reference, origin=f"Stevenson et al. 2022 ({main})",
+                     scales=scales, notes=notes)
 
 
 def score_stevenson(responses: pd.DataFrame, scorers: tuple[str, ...] = ("semdis_minilm", "originality")) -> tuple[pd.DataFrame | None, str | None]:

@@ -37,6 +37,18 @@ def _prop(k: int, n: int) -> dict:
     return {"k": int(k), "n": int(n), "share": k / n if n else np.nan, "ci_low": float(lo), "ci_high": float(hi)}
 
 
+def refusal(g: pd.DataFrame) -> str | None:
+    """Why accuracy and d' cannot be computed: telling human from AI needs items of both."""
+    human = int((~g["truth_ai"]).sum())
+    if human == 0:
+        return (f"no guessed item has a human source (all {g['item_id'].nunique()} items are AI-written), so accuracy "
+                "and d' would only measure how often raters say 'AI'; add human answers to the study")
+    if human == len(g):
+        return (f"every guessed item has a human source ({g['item_id'].nunique()} items), so accuracy and d' would "
+                "only measure how often raters say 'human'; add AI answers to the study")
+    return None
+
+
 def analyze_guesses(guesses: pd.DataFrame, correction: str = "loglinear") -> dict:
     """Overall accuracy (Wilson CI, binomial test vs 0.5), d' and c (pooled and per
     rater), per source share judged human, and nominal Krippendorff alpha."""
@@ -44,6 +56,9 @@ def analyze_guesses(guesses: pd.DataFrame, correction: str = "loglinear") -> dic
 
     g = guesses.copy()
     g["truth_ai"] = ~g["source"].map(is_human_source)
+    refused = refusal(g)
+    if refused:
+        return {"refused": refused, "n_guesses": int(len(g)), "n_items": int(g["item_id"].nunique())}
     g["said_ai"] = g["guess"].eq("ai")
     g["correct"] = g["truth_ai"] == g["said_ai"]
     k, n = int(g["correct"].sum()), len(g)

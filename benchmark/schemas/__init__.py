@@ -77,3 +77,4 @@ def validate_frame(df: pd.DataFrame, schema: "pa.DataFrameSchema", *, where: str
 
 
 __all__ = ["validate_frame"]
+from benchmark.schemas.ratings import ratings_schema  # noqa: E402,F401  (likert, battles, guesses tables)

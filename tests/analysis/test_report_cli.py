@@ -16,7 +16,7 @@ def test_analyze_likert_file_writes_report_with_plots(tmp_path, capsys):
     d = simulate_likert(dims=("originality", "utility"))
     d["is_check"] = False
     d["check_passed"] = None
-    checks = pd.DataFrame({"item_id": "chk", "rater_id": "r3", "dimension": "originality", "value": 5.0,
+    checks = pd.DataFrame({"item_id": ["chk1", "chk2"], "rater_id": "r3", "dimension": "originality", "value": 5.0,
                            "source": "check/attention", "is_check": True, "check_passed": [False, False], "rt_s": 9.0})
     path = tmp_path / "ratings.csv"
     pd.concat([d, checks], ignore_index=True).to_csv(path, index=False)
@@ -84,3 +84,16 @@ def test_degenerate_designs_give_notes_not_crashes():
     row = flat["comparisons"][0]
     assert row["model"] == "ols-cluster-item (fallback)" and row["hedges_g"] is None
     assert any("all ratings are equal" in n for n in flat["notes"])
+
+
+def test_analyze_help_fits_80_columns():
+    """Issue 11 item 15: the help text (and its examples) is not cut off at 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80", "TERM": "dumb"}
+    out = subprocess.run([sys.executable, "-m", "benchmark.cli", "analyze", "--help"], capture_output=True, text=True,
+                         env=env, timeout=120).stdout
+    assert "--scale" in out and "creativity-bench analyze --ratings checklist.csv" in out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= 80

@@ -71,8 +71,11 @@ def test_reliability_and_effects_match(recomputed):
     cmp_new = {(r["scope"], r["dimension"], r["contrast"]): r for r in recomputed["comparisons"]}
     for r in mine["comparisons"]:
         n = cmp_new[(r["scope"], r["dimension"], r["contrast"])]
-        for f in ("estimate", "ci_low", "ci_high"):
-            assert _close(r[f], n[f]), (r["dimension"], f)
+        for f in ("estimate", "ci_low", "ci_high", "clm_or", "clm_or_ci_low", "clm_or_ci_high"):
+            assert _close(r.get(f), n.get(f)), (r["dimension"], f)
+    overall_new = {r["source"]: r for r in recomputed["overall"]}
+    for r in mine["overall"]:
+        assert _close(r["score"], overall_new[r["source"]]["score"]) and r["n_items"] == overall_new[r["source"]]["n_items"]
 
 
 def test_scorer_validity_matches(recomputed):
