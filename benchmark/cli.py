@@ -18,7 +18,7 @@ from benchmark.errors import BenchError
 
 COMMAND_MODULES = [
     "tasks", "run", "score", "norms", "train_scorer",
-    "study", "rate", "analyze", "leaderboard", "evaluate",
+    "study", "rate", "analyze", "leaderboard", "evaluate", "rebuild_leaderboard",
 ]
 
 app = typer.Typer(

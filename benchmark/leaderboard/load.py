@@ -1,0 +1,79 @@
+"""Finding scored results on disk: for the ``leaderboard`` command and the app.
+
+``load_results`` gathers every ``scores.parquet`` below a folder (with the source from
+the run's manifest when the scores lack it); ``find_leaderboard`` is how the app finds a
+written leaderboard without an environment variable: the folder it is given, then
+``results/leaderboard`` and ``results`` of this checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from benchmark.errors import BenchError
+from benchmark.paths import REPO_ROOT
+
+
+def load_results(results_dir: str | os.PathLike) -> pd.DataFrame:
+    """Concatenate every ``DIR/**/scores.parquet`` (adds ``run_dir``; fills ``source``
+    from responses.parquet / manifest.json beside it when the scores lack it)."""
+    root = Path(results_dir)
+    if not root.is_dir():
+        raise BenchError("results folder not found", where=str(root), fix="pass the folder that holds runs/*/scores.parquet")
+    files = sorted(root.rglob("scores.parquet"))
+    if not files:
+        raise BenchError("no scores.parquet below this folder", where=str(root), fix="run `creativity-bench score` first")
+    frames = []
+    for f in files:
+        df = pd.read_parquet(f)
+        df["run_dir"] = str(f.parent.relative_to(root))
+        if "source" not in df.columns or df["source"].isna().all():
+            manifest = f.parent / "manifest.json"
+            src = None
+            if manifest.exists():
+                src = json.loads(manifest.read_text()).get("source")
+            if src is None and (f.parent / "responses.parquet").exists():
+                src = pd.read_parquet(f.parent / "responses.parquet", columns=["source"])["source"].iloc[0]
+            df["source"] = src
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def find_leaderboard(hint: str | os.PathLike | None = None) -> Path | None:
+    """The first folder holding a written ``leaderboard.json``: ``hint``, ``hint/leaderboard``,
+    then this checkout's ``results/leaderboard`` and ``results``; None when there is none."""
+    cands = []
+    if hint:
+        h = Path(hint)
+        cands += [h, h / "leaderboard"]
+        if not h.is_absolute():
+            cands += [REPO_ROOT / h, REPO_ROOT / h / "leaderboard"]
+    cands += [REPO_ROOT / "results" / "leaderboard", REPO_ROOT / "results"]
+    for c in cands:
+        if (c / "leaderboard.json").is_file():
+            return c
+    return None
+
+
+def read_leaderboard(folder: str | os.PathLike):
+    """A written leaderboard folder back as a ``Leaderboard`` (no recomputation)."""
+    from benchmark.leaderboard.build import DETAIL_COLUMNS, MATRIX_COLUMNS, Leaderboard
+
+    path = Path(folder) / "leaderboard.json"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        detail = pd.DataFrame(doc["detail"]).reindex(columns=DETAIL_COLUMNS)
+        matrix = pd.DataFrame(doc["matrix"]).reindex(columns=MATRIX_COLUMNS)
+    except (OSError, ValueError, KeyError) as exc:
+        raise BenchError(f"cannot read the leaderboard: {exc}", where=str(path),
+                         fix="rebuild it with `creativity-bench leaderboard` or `creativity-bench rebuild-leaderboard`") from exc
+    detail["rank"] = detail["rank"].astype("Int64")
+    return Leaderboard(detail, matrix, list(doc["tasks"]), list(doc["sources"]), dict(doc.get("settings") or {}),
+                       list(doc.get("provenance") or []))
+
+
+__all__ = ["find_leaderboard", "load_results", "read_leaderboard"]
