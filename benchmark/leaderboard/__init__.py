@@ -10,11 +10,11 @@ published runs (``creativity-bench rebuild-leaderboard``).
 
 from benchmark.leaderboard.build import DETAIL_COLUMNS, MATRIX_COLUMNS, PERCENTILE_DEFINITION, Leaderboard, build
 from benchmark.leaderboard.catalog import TASK_SCORERS, primary_scorer, scorer_info, source_label, task_label
-from benchmark.leaderboard.load import find_leaderboard, load_results, read_leaderboard
+from benchmark.leaderboard.load import find_leaderboard, load_results, locate_leaderboard, read_leaderboard
 from benchmark.leaderboard.write import write_leaderboard
 
 __all__ = [
     "DETAIL_COLUMNS", "Leaderboard", "MATRIX_COLUMNS", "PERCENTILE_DEFINITION", "TASK_SCORERS", "build",
-    "find_leaderboard", "load_results", "primary_scorer", "read_leaderboard", "scorer_info", "source_label",
+    "find_leaderboard", "load_results", "locate_leaderboard", "primary_scorer", "read_leaderboard", "scorer_info", "source_label",
     "task_label", "write_leaderboard",
 ]

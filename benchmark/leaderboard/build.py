@@ -107,15 +107,16 @@ def _version(rows: pd.DataFrame) -> str | None:
     return str(rows["scorer_version"].dropna().astype(str).mode().iloc[0])
 
 
-def _reference(task: str, scorer: str, rows: pd.DataFrame) -> Reference | None:
-    ref = norm_reference(task, scorer, _version(rows))
+def _reference(task: str, scorer: str, rows: pd.DataFrame, unit: str = "response") -> Reference | None:
+    ref = norm_reference(task, scorer, _version(rows), unit)
     if ref is not None:
         return ref
     human = rows[rows["source"].map(is_human_source) & rows["value"].notna()]
     if human.empty:
         return None
     names = ", ".join(sorted(human["source"].unique()))
-    return table_reference(human["value"].to_numpy(float), f"people in this table: {names}")
+    return table_reference(human["value"].to_numpy(float), f"people in this table: {names}",
+                           frozenset(human["item_id"].astype(str)))
 
 
 def _rat_people(items: list[str]) -> tuple[float, int, float]:
@@ -133,13 +134,20 @@ def _rat_people(items: list[str]) -> tuple[float, int, float]:
     return (float(np.mean(rates)) if rates else math.nan), len(rates), float(entry.task.mean)
 
 
+OTHER_PROMPTS = "people answered other prompts of this task"
+
+
 def _group_rows(task: str, scorer: str, g: pd.DataFrame, sources: list[str], notes: dict[str, str],
-                n_boot: int, seed: int) -> list[dict[str, Any]]:
+                units: dict[str, str], n_boot: int, seed: int) -> list[dict[str, Any]]:
     info = catalog.scorer_info(scorer)
-    ref = _reference(task, scorer, g)
+    refs = {u: _reference(task, scorer, g, u) for u in sorted({units.get(s, "response") for s in sources})}
     rows = []
     for src in sources:
         s = g[g["source"] == src]
+        ref = refs[units.get(src, "response")]
+        other_prompts = ref is not None and bool(ref.items) and not (ref.items & set(s["item_id"].astype(str)))
+        if other_prompts:  # a table of people is a reference only for the prompts they answered
+            ref = None
         base = {"task_id": task, "scorer": scorer, "scorer_label": info.label, "better": info.better, "source": src,
                 "source_label": catalog.source_label(src), "is_human": is_human_source(src),
                 "reference": ref.label if ref is not None else None,
@@ -166,7 +174,7 @@ def _group_rows(task: str, scorer: str, g: pd.DataFrame, sources: list[str], not
             pct = ref.percentile(f.median, info.better)
             ends = sorted([ref.percentile(f.med_low, info.better), ref.percentile(f.med_high, info.better)])
             lo, hi = (ends[0], ends[1]) if all(math.isfinite(e) for e in ends) else (math.nan, math.nan)
-        row = {**base, "mean": f.mean, "ci_low": f.ci_low, "ci_high": f.ci_high, "ci_over": f.ci_over,
+        row = {**base, "note": OTHER_PROMPTS if other_prompts else None, "mean": f.mean, "ci_low": f.ci_low, "ci_high": f.ci_high, "ci_over": f.ci_over,
                "median": f.median, "median_low": f.med_low, "median_high": f.med_high,
                "human_pct": pct, "pct_low": lo, "pct_high": hi, "n": f.n, "n_items": f.n_items,
                "n_unscored": int(len(s) - len(ok))}
@@ -222,12 +230,17 @@ def _matrix_cell(src: str, task: str, scorer: str | None, d: pd.DataFrame, task_
         ci = f" [{_fmt(r['pct_low'])}, {_fmt(r['pct_high'])}]" if math.isfinite(r["pct_low"]) else ""
         return {**base, "kind": "percentile", "human_pct": r["human_pct"], "pct_low": r["pct_low"], "pct_high": r["pct_high"],
                 "score": score, "cell": f"{_fmt(r['human_pct'])}{ci}"}
+    if r["note"] == OTHER_PROMPTS:
+        return {**base, "kind": "score", "score": score, "cell": f"{OTHER_PROMPTS} (score {score})", "reason": OTHER_PROMPTS}
     return {**base, "kind": "score", "score": score, "cell": f"no human data (score {score})", "reason": "no human data for this task"}
 
 
 def build(scores: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0, source_notes: dict[str, str] | None = None,
-          provenance: list[dict[str, Any]] | None = None) -> Leaderboard:
-    """The leaderboard of a score table (``task_id, item_id, source, scorer, value[, scorer_version, details]``)."""
+          source_units: dict[str, str] | None = None, provenance: list[dict[str, Any]] | None = None) -> Leaderboard:
+    """The leaderboard of a score table (``task_id, item_id, source, scorer, value[, scorer_version, details]``).
+
+    ``source_notes``: why a source has no rows for a scorer; ``source_units``: "idea" for a
+    source whose answers are single ideas (placed in a norm of single ideas where one exists)."""
     need = ["task_id", "item_id", "source", "scorer", "value"]
     missing = [c for c in need if c not in scores.columns]
     if missing:
@@ -244,10 +257,12 @@ def build(scores: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0, source_not
     cells: list[dict[str, Any]] = []
     for task in tasks:
         t = df[df["task_id"] == task]
-        scorers = sorted(t["scorer"].unique(), key=lambda s: (catalog.TASK_SCORERS.get(task, ()) + (s,)).index(s))
+        declared = catalog.TASK_SCORERS.get(task, ())
+        scorers = sorted(t["scorer"].unique(), key=lambda s: (declared.index(s) if s in declared else len(declared), s))
         srcs = [s for s in sources if (t["source"] == s).any()]
         for scorer in scorers:
-            detail_rows += _group_rows(task, scorer, t[t["scorer"] == scorer], srcs, notes, n_boot, seed)
+            detail_rows += _group_rows(task, scorer, t[t["scorer"] == scorer], srcs, notes, dict(source_units or {}),
+                                       n_boot, seed)
         primary = catalog.primary_scorer(task, set(scorers))
         d = pd.DataFrame([r for r in detail_rows if r["task_id"] == task and r["scorer"] == primary])
         for src in sources:

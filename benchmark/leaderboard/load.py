@@ -43,20 +43,37 @@ def load_results(results_dir: str | os.PathLike) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def find_leaderboard(hint: str | os.PathLike | None = None) -> Path | None:
+def find_leaderboard(hint: str | os.PathLike | None = None, *, fallback: bool = True) -> Path | None:
     """The first folder holding a written ``leaderboard.json``: ``hint``, ``hint/leaderboard``,
-    then this checkout's ``results/leaderboard`` and ``results``; None when there is none."""
+    then (with ``fallback``) this checkout's ``results/leaderboard`` and ``results``."""
     cands = []
     if hint:
         h = Path(hint)
         cands += [h, h / "leaderboard"]
-        if not h.is_absolute():
-            cands += [REPO_ROOT / h, REPO_ROOT / h / "leaderboard"]
-    cands += [REPO_ROOT / "results" / "leaderboard", REPO_ROOT / "results"]
+    if fallback:
+        cands += [REPO_ROOT / "results" / "leaderboard", REPO_ROOT / "results"]
     for c in cands:
         if (c / "leaderboard.json").is_file():
             return c
     return None
+
+
+def locate_leaderboard(hint: str | os.PathLike | None = "results"):
+    """What the app shows, and from where: a leaderboard written in ``hint`` (or
+    ``hint/leaderboard``); else one built from the ``scores.parquet`` files below ``hint``;
+    else the one published in this checkout (``results/leaderboard``, then ``results``)."""
+    from benchmark.leaderboard.build import build
+
+    found = find_leaderboard(hint, fallback=False)
+    if found is not None:
+        return read_leaderboard(found), str(found)
+    if hint and Path(hint).is_dir() and next(Path(hint).rglob("scores.parquet"), None) is not None:
+        return build(load_results(hint)), str(hint)
+    found = find_leaderboard(None)
+    if found is None:
+        raise BenchError("no leaderboard and no scores found", where=str(hint or REPO_ROOT / "results"),
+                         fix="run `creativity-bench rebuild-leaderboard --data ../shared/data` or `creativity-bench leaderboard`")
+    return read_leaderboard(found), str(found)
 
 
 def read_leaderboard(folder: str | os.PathLike):
@@ -76,4 +93,4 @@ def read_leaderboard(folder: str | os.PathLike):
                        list(doc.get("provenance") or []))
 
 
-__all__ = ["find_leaderboard", "load_results", "read_leaderboard"]
+__all__ = ["find_leaderboard", "load_results", "locate_leaderboard", "read_leaderboard"]

@@ -41,7 +41,7 @@ def short_reason(cell: pd.Series) -> str:
     if cell["kind"] == "solved":
         return f"solved\n{cell['score']}"
     if cell["kind"] == "score":
-        return "no human\ndata"
+        return "other\nprompts" if str(cell["reason"]).startswith("people answered other") else "no human\ndata"
     reason = str(cell["reason"] or "")
     if reason in ("no published answers", "not in this run"):
         return "-"

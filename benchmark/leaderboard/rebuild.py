@@ -184,7 +184,7 @@ def rebuild(data_dir: str | Path, out_dir: str | Path = REPO_ROOT / "results" / 
     work = Path(work_dir) if work_dir is not None else out / "cache"
     wanted = set(only) if only else None
     sources = [s for s in published_sources(data) if wanted is None or s.source in wanted]
-    all_scores, provenance, notes = [], [], {}
+    all_scores, provenance, notes, units = [], [], {}, {}
     fresh = n_responses = 0
     for src in tqdm(sources, desc="published sources", disable=not progress):
         src.rows = subset(src.rows, per_item, seed)
@@ -194,7 +194,7 @@ def rebuild(data_dir: str | Path, out_dir: str | Path = REPO_ROOT / "results" / 
         n_responses += len(responses)
         all_scores.append(scores)
         if src.unit == "idea":
-            notes[src.source] = SINGLE_IDEA_NOTE
+            notes[src.source], units[src.source] = SINGLE_IDEA_NOTE, "idea"
         for p in src.provenance:
             provenance.append({"source": src.source, "label": catalog.source_label(src.source), "kind": "published answers",
                                "what": p["how"], "data": p["citation"], "unit": src.unit,
@@ -219,7 +219,7 @@ def rebuild(data_dir: str | Path, out_dir: str | Path = REPO_ROOT / "results" / 
     if not all_scores:
         raise BenchError("nothing to rebuild from", fix="check --only and --run")
     scores = pd.concat(all_scores, ignore_index=True)
-    board = build(scores, n_boot=n_boot, seed=seed, source_notes=notes, provenance=provenance)
+    board = build(scores, n_boot=n_boot, seed=seed, source_notes=notes, source_units=units, provenance=provenance)
     files = write_leaderboard(board, out)
     manifest = {
         "command": "creativity-bench rebuild-leaderboard --data DATA" + (f" --per-item {per_item}" if per_item else "")

@@ -210,4 +210,38 @@ def leaderboard_html(board: Leaderboard, heatmap: bytes, pngs: dict[str, bytes])
                                         label=catalog.task_label, html_table=_html_table, **ctx)
 
 
-__all__ = ["CI_NOTE", "RAT_NOTE", "leaderboard_html", "leaderboard_markdown", "sources_table"]
+
+
+def front_page_table(board: Leaderboard) -> str:
+    """The README's matrix: every source, the tasks where some source has a figure (the
+    others are in leaderboard.md), cells shortened and explained in a legend below."""
+    import pandas as pd
+
+    from benchmark.leaderboard.build import OTHER_PROMPTS
+
+    m = board.matrix
+    shown = [t for t in board.tasks if m.loc[(m["task_id"] == t), "kind"].isin(["percentile", "solved"]).any()
+             and (m.loc[m["task_id"] == t, "cell"] != "no published answers").sum() > 1]
+    people = sorted({c.split("; ", 1)[1] for c in m.loc[m["kind"] == "solved", "cell"]})
+
+    def short(c: pd.Series) -> str:
+        if c["cell"] == "no published answers":
+            return "–"
+        if c["kind"] == "solved":
+            return f"solved {c['score']}"
+        if c["reason"] == OTHER_PROMPTS:
+            return f"other prompts (score {c['score']})"
+        return str(c["cell"])
+
+    rows = []
+    for src in board.sources:
+        g = m[m["source"] == src].set_index("task_id")
+        rows.append({"Source": catalog.source_label(src), **{catalog.task_label(t): short(g.loc[t]) for t in shown}})
+    legend = ["– : no published answers for this task. \"other prompts\": the people in the table wrote to the "
+              "published prompts, this source answered the suite's own items, so there is no human percentile."]
+    if people:
+        legend[-1] += f" Remote Associates: {'; '.join(people)}."
+    return _md_table(pd.DataFrame(rows)) + "\n\n" + "\n".join(legend)
+
+
+__all__ = ["CI_NOTE", "RAT_NOTE", "front_page_table", "leaderboard_html", "leaderboard_markdown", "sources_table"]

@@ -36,6 +36,7 @@ class Reference:
     n: int
     median: float
     below: Callable[[float], float]  # value -> mid-rank percentile 0-100
+    items: frozenset[str] = frozenset()  # a table reference: the prompts people answered
 
     def percentile(self, value: float, better: str = "higher") -> float:
         if value is None or not math.isfinite(float(value)):
@@ -44,8 +45,9 @@ class Reference:
         return 100.0 - p if better == "lower" else p
 
 
-def table_reference(values: np.ndarray, label: str) -> Reference | None:
-    """A reference from people's scores in the table itself (mid-rank percentile)."""
+def table_reference(values: np.ndarray, label: str, items: frozenset[str] = frozenset()) -> Reference | None:
+    """A reference from people's scores in the table itself (mid-rank percentile); it
+    places only sources that answered some of the same prompts (``items``)."""
     v = np.sort(np.asarray(values, float)[np.isfinite(np.asarray(values, float))])
     if v.size == 0:
         return None
@@ -55,17 +57,19 @@ def table_reference(values: np.ndarray, label: str) -> Reference | None:
         hi = np.searchsorted(v, x, side="right")
         return float(100.0 * (lo + (hi - lo) / 2.0) / v.size)
 
-    return Reference(f"{label} (n={v.size})", "table", int(v.size), float(np.median(v)), below)
+    return Reference(f"{label} (n={v.size})", "table", int(v.size), float(np.median(v)), below, items)
 
 
-def norm_reference(task_id: str, scorer: str, version: str | None) -> Reference | None:
-    """The task-level human norm for this exact scorer version, when there is one."""
+def norm_reference(task_id: str, scorer: str, version: str | None, unit: str = "response") -> Reference | None:
+    """The task-level human norm for this exact scorer version, when there is one: one
+    of whole answers, or, for sources whose answers are single ideas, one of single ideas."""
     from benchmark.scoring.norms import load_norms
 
     try:
-        entry = load_norms().find(task_id, scorer, version)
+        cands = load_norms().candidates(task_id, scorer, version)
     except Exception:  # a malformed norm file must not take the leaderboard down
         return None
+    entry = next((e for e in cands if e.unit == unit), cands[0] if cands else None)
     if entry is None or entry.task.kind == "bernoulli":
         return None
     unit = ", single ideas" if entry.unit == "idea" else ""

@@ -68,9 +68,16 @@ def detail_view(detail: pd.DataFrame) -> pd.DataFrame:
             "%ile 95% CI": "-" if missing(r["pct_low"]) else f"[{pct(r['pct_low'])}, {pct(r['pct_high'])}]",
             "Answers": int(r["n"]),
             "Items": int(r["n_items"]),
-            "Note": text(r["note"]) if r["n"] == 0 else (f"{int(r['n_unscored'])} answers unscored" if r["n_unscored"] else "-"),
+            "Note": _note(r),
         })
     return pd.DataFrame(rows)
+
+
+def _note(r: pd.Series) -> str:
+    parts = [str(r["note"])] if isinstance(r["note"], str) and r["note"].strip() else []
+    if r["n"] and r["n_unscored"]:
+        parts.append(f"{int(r['n_unscored'])} answers unscored")
+    return "; ".join(parts) or "-"
 
 
 def matrix_view(matrix: pd.DataFrame, tasks: list[str]) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """Public leaderboard page (``?page=leaderboard``): the sources x tasks matrix, the heatmap
 and, per task, every scorer's ranking, with readable column names.
 
-A thin view over ``benchmark.leaderboard``: it shows a written leaderboard, found without
-an environment variable (the folder it is given, then ``results/leaderboard``, then
-``results``), or builds one from every ``scores.parquet`` below the folder it is given.
+A thin view over ``benchmark.leaderboard.locate_leaderboard``: a leaderboard written in
+the folder it is given (or its ``leaderboard/``), else one built from the scores below
+it, else the one published in this checkout (``results/leaderboard``, then ``results``):
+no environment variable needed.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from benchmark.errors import BenchError
 
 @st.cache_data(show_spinner="Loading the leaderboard ...")
 def _load(results_dir: str):
-    from benchmark.leaderboard import build, find_leaderboard, load_results, read_leaderboard
+    from benchmark.leaderboard import locate_leaderboard
 
-    found = find_leaderboard(results_dir)
-    if found is not None:
-        return read_leaderboard(found), str(found)
-    return build(load_results(results_dir)), results_dir
+    return locate_leaderboard(results_dir)
 
 
 def render(results_dir: str | Path = "results") -> None:
@@ -41,7 +39,7 @@ def render(results_dir: str | Path = "results") -> None:
     heatmap = Path(where) / "heatmap.png"
     if heatmap.is_file():
         st.image(str(heatmap))
-    st.dataframe(matrix_view(board.matrix, board.tasks), hide_index=True, width="stretch", key="matrix")
+    st.table(matrix_view(board.matrix, board.tasks).set_index("Source"))
     st.caption(f"{PERCENTILE_DEFINITION} {RAT_NOTE} {CI_NOTE}")
     with st.expander("Sources and where their answers come from"):
         st.dataframe(sources_table(board), hide_index=True, width="stretch")

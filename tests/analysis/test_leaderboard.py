@@ -143,6 +143,27 @@ def test_diversity_is_ranked_per_k_not_by_sample_size():
     assert low["n"] == 0 and low["note"] == "at most 4 answers to one prompt; diversity is counted among 10"
 
 
+def test_people_in_the_table_place_only_sources_that_answered_their_prompts():
+    """People who wrote to the published prompt are no reference for a model that answered
+    another prompt of the same task: its cell says so instead of showing a percentile."""
+    scores = _table(_rows("haiku", "semdis_minilm", "human/p", list(np.linspace(0, 1, 30)), items=["published"] * 30),
+                    _rows("haiku", "semdis_minilm", "m/same", [0.8] * 5, items=["published"] * 5),
+                    _rows("haiku", "semdis_minilm", "m/other", [0.8] * 5, items=["autumn_rain"] * 5))
+    board = build(scores, n_boot=200)
+    assert _cell(board, "m/same", "haiku")["kind"] == "percentile"
+    other = _cell(board, "m/other", "haiku")
+    assert other["kind"] == "score" and other["cell"] == "people answered other prompts of this task (score 0.8)"
+
+
+def test_single_idea_answers_are_placed_among_single_ideas():
+    """ocsai rows are single ideas: placed in the per-idea norm, not among whole lists."""
+    ideas = _rows("aut", "originality", "human/ocsai", [2.0, 2.5, 3.0] * 4, items=["brick", "rope", "box"] * 4)
+    lists = _rows("aut", "originality", "m/a", [2.5] * 6, items=["brick", "rope", "box"] * 2)
+    board = build(_table(ideas, lists), n_boot=200, source_units={"human/ocsai": "idea"})
+    assert "single ideas" in _row(board, "aut", "originality", "human/ocsai")["reference"]
+    assert "single ideas" not in _row(board, "aut", "originality", "m/a")["reference"]
+
+
 def test_an_unusable_table_is_one_clear_error():
     from benchmark.errors import BenchError
 

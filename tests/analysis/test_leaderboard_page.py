@@ -27,8 +27,8 @@ def test_page_shows_matrix_and_ranked_details_from_scores_on_disk(tmp_path):
     at = AppTest.from_string(SCRIPT.format(results=str(tmp_path)), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Leaderboard"
-    matrix, detail = at.dataframe[0].value, at.dataframe[2].value
-    assert list(matrix.columns) == ["Source", "Haiku"] and len(matrix) == 3
+    matrix, detail = at.table[0].value, at.dataframe[1].value
+    assert list(matrix.columns) == ["Haiku"] and list(matrix.index) == ["human/pool", "m/strong", "m/weak"]
     assert list(detail["Rank"]) == ["1", "2", "3"]
     assert detail["Source"].iloc[0] == "m/strong"
     _no_raw_values(matrix)
