@@ -92,6 +92,21 @@ def _group_size(details: object) -> int | None:
     return int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else None
 
 
+def counts_all_samples(rows: pd.DataFrame) -> bool:
+    """A diversity figure without ``k`` in its details is the older count of distinct
+    answers among *all* samples: it grows with the number of samples (519 people vs 100
+    GPT-3 texts), so it is shown as a reason, never ranked."""
+    if "details" not in rows.columns or rows.empty:
+        return False
+    for d in rows["details"]:
+        try:
+            if isinstance(d, str) and "k" in json.loads(d):
+                return False
+        except ValueError:
+            continue
+    return True
+
+
 def too_few_for_diversity(rows: pd.DataFrame) -> pd.Series:
     """Rows of groups with fewer than 10 answers to one prompt: their distinct-of-10 figure
     would be a figure of fewer draws, not comparable with the others, so it is not ranked."""
@@ -153,6 +168,11 @@ def _group_rows(task: str, scorer: str, g: pd.DataFrame, sources: list[str], not
                 "reference": ref.label if ref is not None else None,
                 "human_median": ref.median if ref is not None else math.nan, "solved": None, "note": None}
         ok = s[s["value"].notna()]
+        if scorer == "diversity" and counts_all_samples(ok):
+            rows.append({**base, **_empty(), "n_unscored": int(len(s)),
+                         "note": f"this diversity version ({_version(ok)}) counts distinct answers among all "
+                                 f"{len(ok)} samples, which grows with their number: not ranked"})
+            continue
         few = too_few_for_diversity(ok) if scorer == "diversity" else pd.Series(False, index=ok.index)
         if few.any():
             largest = int(ok.loc[few, "details"].map(_group_size).max())
@@ -245,9 +265,13 @@ def build(scores: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0, source_not
     missing = [c for c in need if c not in scores.columns]
     if missing:
         raise BenchError(f"scores table lacks column(s) {', '.join(missing)}", fix="pass a table written by `creativity-bench score`")
+    from benchmark.schemas import validate_frame
+    from benchmark.schemas.leaderboard import SCORES
+
     df = scores.copy()
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["item_id"] = df["item_id"].astype(str)
+    df = validate_frame(df, SCORES, where="scores", fix="pass a table written by `creativity-bench score`")
     if df.empty:
         raise BenchError("no scores to rank", fix="score some responses first")
     notes = dict(source_notes or {})

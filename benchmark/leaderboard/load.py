@@ -88,6 +88,12 @@ def read_leaderboard(folder: str | os.PathLike):
     except (OSError, ValueError, KeyError) as exc:
         raise BenchError(f"cannot read the leaderboard: {exc}", where=str(path),
                          fix="rebuild it with `creativity-bench leaderboard` or `creativity-bench rebuild-leaderboard`") from exc
+    from benchmark.schemas import validate_frame
+    from benchmark.schemas.leaderboard import DETAIL, MATRIX
+
+    fix = "rebuild it with `creativity-bench leaderboard` or `creativity-bench rebuild-leaderboard`"
+    detail = validate_frame(detail, DETAIL, where=f"{path} (detail)", fix=fix)
+    matrix = validate_frame(matrix, MATRIX, where=f"{path} (matrix)", fix=fix)
     detail["rank"] = detail["rank"].astype("Int64")
     return Leaderboard(detail, matrix, list(doc["tasks"]), list(doc["sources"]), dict(doc.get("settings") or {}),
                        list(doc.get("provenance") or []))

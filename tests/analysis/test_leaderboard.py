@@ -141,6 +141,11 @@ def test_diversity_is_ranked_per_k_not_by_sample_size():
     assert _row(board, "film_synopsis", "diversity", "human/p")["mean"] == 7.0
     low = _row(board, "film_synopsis", "diversity", "m/few")
     assert low["n"] == 0 and low["note"] == "at most 4 answers to one prompt; diversity is counted among 10"
+    # the older figure (distinct among all samples, no k) is a reason, not a rank
+    old = build(_table(_rows("haiku", "diversity", "human/p", [519.0] * 519, details={"group_size": 519}),
+                       _rows("haiku", "semdis_minilm", "human/p", [0.5, 0.6])), n_boot=200)
+    row = _row(old, "haiku", "diversity", "human/p")
+    assert row["n"] == 0 and "counts distinct answers among all 519 samples" in row["note"]
 
 
 def test_people_in_the_table_place_only_sources_that_answered_their_prompts():
@@ -171,3 +176,16 @@ def test_an_unusable_table_is_one_clear_error():
         build(pd.DataFrame({"task_id": ["aut"], "value": [1.0]}))
     with pytest.raises(BenchError, match="no numeric scores"):
         build(_table(_rows("dat", "dat", "m/a", [np.nan] * 3)))
+
+
+def test_a_damaged_leaderboard_file_is_one_line(tmp_path):
+    from benchmark.errors import BenchError
+    from benchmark.leaderboard import read_leaderboard
+
+    board = build(_table(_rows("haiku", "semdis_minilm", "m/a", [0.4, 0.5])), n_boot=100)
+    write_leaderboard(board, tmp_path)
+    doc = json.loads((tmp_path / "leaderboard.json").read_text())
+    doc["matrix"][0]["kind"] = "guess"
+    (tmp_path / "leaderboard.json").write_text(json.dumps(doc))
+    with pytest.raises(BenchError, match=r"row 1, column 'kind' fails isin.*rebuild it"):
+        read_leaderboard(tmp_path)

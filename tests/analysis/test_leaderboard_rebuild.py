@@ -21,7 +21,7 @@ def _files(folder):
 
 @pytest.mark.slow
 def test_rebuild_is_byte_for_byte_and_publishes_no_text(tmp_path, shared_data, capsys):
-    args = ["rebuild-leaderboard", "--data", str(shared_data), "--per-item", "3", "--only", ONLY, "--run", RUN,
+    args = ["rebuild-leaderboard", "--data", str(shared_data), "--per-item", "2", "--only", ONLY, "--run", RUN,
             "--n-boot", "200", "--quiet"]
     assert main([*args, "--out", str(tmp_path / "a"), "--work", str(tmp_path / "work-a")]) == 0
     assert main([*args, "--out", str(tmp_path / "b"), "--work", str(tmp_path / "work-b")]) == 0  # scored afresh
@@ -42,3 +42,10 @@ def test_rebuild_is_byte_for_byte_and_publishes_no_text(tmp_path, shared_data, c
     texts = pd.concat([pd.read_parquet(p) for p in (tmp_path / "work-a" / "replay").glob("*.parquet")])["text"]
     blob = b"\n".join(a.values()).decode("utf-8", "replace")
     assert len(texts) > 20 and not any(t.strip() in blob for t in texts if len(t.strip()) > 12)
+
+
+def test_rebuild_without_the_data_is_one_line(tmp_path, capsys):
+    assert main(["rebuild-leaderboard", "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "shared data folder not found" in err and "--data ../shared/data" in err
+    assert not (tmp_path / "out").exists()
