@@ -150,7 +150,7 @@ def _run_provenance(run_dir: Path, responses: pd.DataFrame) -> dict[str, Any]:
             "what": f"{manifest.get('model', source)} run {manifest.get('run_id', run_dir.name)}, seed {manifest.get('seed')}, "
                     f"{mode} mode, {len(responses)} answers",
             "data": str(rel), "tasks": {str(k): int(v) for k, v in responses.groupby("task_id").size().items()},
-            "git_commit": (manifest.get("git") or {}).get("commit"), "backend": backend}
+            "run_created_at": manifest.get("created_at"), "backend": backend}
 
 
 def _package_versions() -> dict[str, str]:

@@ -15,7 +15,7 @@ import jinja2
 
 from benchmark.leaderboard import catalog
 from benchmark.leaderboard.build import PERCENTILE_DEFINITION, Leaderboard
-from benchmark.leaderboard.text import detail_view, matrix_view
+from benchmark.leaderboard.text import detail_view, matrix_view, references
 
 CI_NOTE = ("Score CIs are 95% percentile bootstraps over items where a task has several prompts and over responses "
            "where it has one (the published writing prompts, the DAT); the CI over column says which. Ranks come from "
@@ -166,10 +166,8 @@ def _sections(board: Leaderboard, pngs: dict[str, bytes], inline: bool) -> list[
         for name in d["scorer"].unique():
             g = d[d["scorer"] == name].sort_values(["rank", "source"], na_position="last")
             info = catalog.scorer_info(name)
-            ref = g["reference"].dropna()
             scorers.append({"name": name, "label": info.label, "better": info.better, "what": info.what,
-                            "reference": ref.iloc[0] if len(ref) else "none (no human data for this task and scorer)",
-                            "table": detail_view(g)})
+                            "reference": references(g), "table": detail_view(g)})
         png = pngs.get(t)
         out.append({"id": t, "label": catalog.task_label(t), "scorers": scorers,
                     "plot": f"plots/{t}.png" if png else None,

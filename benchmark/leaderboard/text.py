@@ -33,7 +33,9 @@ def num(v: Any, spec: str = ".3g") -> str:
 def ci(low: Any, high: Any, over: str, n: int, spec: str = ".3g") -> str:
     """"[0.37, 0.59]" or why there is no interval."""
     if missing(low) or missing(high):
-        if n <= 1:
+        if n == 0:
+            return "-"
+        if n == 1:
             return "no CI (1 answer)"
         return "no CI"
     return f"[{num(low, spec)}, {num(high, spec)}]"
@@ -73,6 +75,12 @@ def detail_view(detail: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def references(rows: pd.DataFrame) -> str:
+    """The human reference(s) of one task x scorer, in words (single-idea sources may have their own)."""
+    refs = list(dict.fromkeys(str(r) for r in rows["reference"] if isinstance(r, str) and r.strip()))
+    return "; ".join(refs) if refs else "none (no human data for this task and scorer)"
+
+
 def _note(r: pd.Series) -> str:
     parts = [str(r["note"])] if isinstance(r["note"], str) and r["note"].strip() else []
     if r["n"] and r["n_unscored"]:
@@ -94,4 +102,4 @@ def matrix_view(matrix: pd.DataFrame, tasks: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-__all__ = ["CI_OVER", "ci", "ci_basis", "detail_view", "matrix_view", "missing", "num", "pct", "text"]
+__all__ = ["CI_OVER", "ci", "ci_basis", "detail_view", "matrix_view", "missing", "num", "pct", "references", "text"]

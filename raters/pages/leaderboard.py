@@ -26,7 +26,7 @@ def _load(results_dir: str):
 def render(results_dir: str | Path = "results") -> None:
     from benchmark.leaderboard import PERCENTILE_DEFINITION, scorer_info, task_label
     from benchmark.leaderboard.render import CI_NOTE, RAT_NOTE, sources_table
-    from benchmark.leaderboard.text import detail_view, matrix_view
+    from benchmark.leaderboard.text import detail_view, matrix_view, references
 
     st.title("Leaderboard")
     try:
@@ -49,8 +49,7 @@ def render(results_dir: str | Path = "results") -> None:
     for name in d["scorer"].unique():
         info = scorer_info(name)
         g = d[d["scorer"] == name].sort_values(["rank", "source"], na_position="last")
-        ref = g["reference"].dropna()
         st.markdown(f"**{info.label}** (`{name}`): {info.better} is better. {info.what}. "
-                    f"Human reference: {ref.iloc[0] if len(ref) else 'none (no human data for this task and scorer)'}.")
+                    f"Human reference: {references(g)}.")
         st.dataframe(detail_view(g), hide_index=True, width="stretch")
     st.download_button("Download the full leaderboard (CSV)", board.detail.to_csv(index=False), "leaderboard.csv", "text/csv")
