@@ -230,6 +230,10 @@ def rebuild(data_dir: str | Path, out_dir: str | Path = REPO_ROOT / "results" / 
         "scoring_code_sha256_16": scoring_code_digest(), "packages": _package_versions(),
         "sources": [{k: p[k] for k in ("source", "kind", "data") if k in p} for p in provenance],
     }
+    from benchmark.leaderboard.render import front_page_table
+
+    # the README's matrix, ready to paste (tests/analysis/test_leaderboard_published.py checks the README holds it)
+    files["front_page.md"] = write_text_atomic(out / "front_page.md", front_page_table(board) + "\n")
     files["manifest.json"] = write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return RebuildResult(out, files, board.sources, n_responses, fresh, provenance)
 

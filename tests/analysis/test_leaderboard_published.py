@@ -25,7 +25,9 @@ def test_published_leaderboard_has_people_and_real_models_in_every_cell():
 
 def test_readme_front_page_shows_the_published_matrix():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    assert front_page_table(read_leaderboard(PUBLISHED)) in readme
+    table = front_page_table(read_leaderboard(PUBLISHED))
+    assert (PUBLISHED / "front_page.md").read_text(encoding="utf-8") == table + "\n"
+    assert table in readme, "paste results/leaderboard/front_page.md into the README's leaderboard section"
     assert "](results/leaderboard/heatmap.png)" in readme
     assert "creativity-bench rebuild-leaderboard --data ../shared/data" in readme
     assert "?page=leaderboard" in readme
