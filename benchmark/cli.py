@@ -18,7 +18,7 @@ from benchmark.errors import BenchError
 
 COMMAND_MODULES = [
     "tasks", "run", "score", "norms", "train_scorer",
-    "study", "rate", "analyze", "leaderboard", "evaluate", "media",
+    "study", "rate", "analyze", "leaderboard", "evaluate", "media", "rebuild_leaderboard",
 ]
 
 app = typer.Typer(

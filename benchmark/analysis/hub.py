@@ -1,6 +1,7 @@
 """Publish a leaderboard as a Hugging Face ``datasets`` dataset.
 
-Why a dataset: anyone can ``load_dataset(repo)`` the table with its CIs and percentiles
+Why a dataset: anyone can ``load_dataset(repo, split="matrix")`` the sources x tasks
+matrix (or ``split="detail"``, one row per task x scorer x source with CIs and ranks)
 and build on it. ``local_dir`` writes the same dataset with ``save_to_disk`` instead of
 pushing (offline use and tests); pushing needs network access and a token.
 """
@@ -15,19 +16,25 @@ import pandas as pd
 from benchmark.errors import BenchError
 
 
-def leaderboard_dataset(lb: pd.DataFrame):
-    """The leaderboard as a ``datasets.Dataset`` (one row per task x scorer x source)."""
+def _dataset(df: pd.DataFrame):
     from datasets import Dataset
 
-    return Dataset.from_pandas(lb.reset_index(drop=True), preserve_index=False)
+    clean = df.reset_index(drop=True).astype({c: "float64" for c in df.columns if str(df[c].dtype) == "Int64"})
+    return Dataset.from_pandas(clean, preserve_index=False)
 
 
-def push_leaderboard(lb: pd.DataFrame, repo_id: str, *, local_dir: str | os.PathLike | None = None,
-                     private: bool = False) -> str:
+def leaderboard_dataset(board):
+    """The leaderboard as a ``datasets.DatasetDict`` with splits ``matrix`` and ``detail``."""
+    from datasets import DatasetDict
+
+    return DatasetDict({"matrix": _dataset(board.matrix), "detail": _dataset(board.detail)})
+
+
+def push_leaderboard(board, repo_id: str, *, local_dir: str | os.PathLike | None = None, private: bool = False) -> str:
     """Push to ``repo_id`` on the Hub, or save to ``local_dir``; returns where it went."""
     if not repo_id or repo_id.count("/") != 1:
         raise BenchError(f"bad Hub repository '{repo_id}'", fix="use OWNER/NAME")
-    ds = leaderboard_dataset(lb)
+    ds = leaderboard_dataset(board)
     if local_dir is not None:
         target = Path(local_dir)
         ds.save_to_disk(str(target))

@@ -25,7 +25,7 @@ class EvaluationResult:
     run_dir: Path
     run_summary: Any
     scores: pd.DataFrame
-    leaderboard: pd.DataFrame
+    leaderboard: Any  # benchmark.leaderboard.Leaderboard (.detail, .matrix)
     summary: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -106,7 +106,7 @@ def evaluate(
 
     t0 = time.perf_counter()
     lb = build_leaderboard(scores, n_boot=n_boot, seed=seed)
-    files = {f"leaderboard.{k}": v for k, v in write_leaderboard(lb, out_dir).items()}
+    files = dict(write_leaderboard(lb, out_dir))
     summary = summary_table(scores, lb)
     files["summary.csv"] = write_table(summary, out_dir / "summary.csv")
     timings["leaderboard_s"] = time.perf_counter() - t0

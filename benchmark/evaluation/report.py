@@ -2,8 +2,9 @@
 
 ``report.json`` (machine-readable), ``report.md`` and a self-contained ``report.html``
 (the plot inline as base64 PNG). The plot shows, per task with a human norm, the human
-distribution as a cumulative curve (score -> percentile of people) with the model's mean
-and its CI marked on it, so "beats 64% of people" can be read off directly.
+distribution as a cumulative curve (score -> percentile of people) with the model's
+typical (median) answer and its CI marked on it, so "beats 64% of people" can be read
+off directly: the same percentile as the summary table and the leaderboard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from benchmark.evaluation.summary import fmt as _fmt
+from benchmark.evaluation.summary import percentile_text, score_text
 from benchmark.tabular import write_text_atomic
 
 
@@ -35,7 +37,7 @@ def norm_plot_png(summary: pd.DataFrame) -> bytes | None:
 
     from benchmark.scoring.norms import GRID, load_norms
 
-    rows = summary[summary["norm_id"].notna() & summary["mean"].notna()]
+    rows = summary[summary["norm_id"].notna() & summary["human_percentile"].notna()]
     if rows.empty:
         return None
     index = load_norms()
@@ -46,8 +48,10 @@ def norm_plot_png(summary: pd.DataFrame) -> bytes | None:
         entry = next(e for es in index.entries.values() for e in es if e.norm_id == r["norm_id"])
         q = np.asarray(entry.task.quantiles, dtype=float)
         ax.plot(q, GRID, color="#4c72b0", lw=2, label=f"people (n={entry.task.n})")
-        ax.axvspan(r["ci_low"], r["ci_high"], color="#dd8452", alpha=0.25, lw=0)
-        ax.axvline(r["mean"], color="#dd8452", lw=2, label=f"{r['source']}: {_fmt(r['human_percentile'], '.0f')}th %ile")
+        if not (math.isnan(r["typical_low"]) or math.isnan(r["typical_high"])):
+            ax.axvspan(r["typical_low"], r["typical_high"], color="#dd8452", alpha=0.25, lw=0)
+        ax.axvline(r["typical"], color="#dd8452", lw=2,
+                   label=f"{r['source']} typical answer: {_fmt(r['human_percentile'], '.0f')}th %ile")
         ax.set_title(f"{r['task_id']} ({r['scorer']})", fontsize=10)
         ax.set_xlabel("score")
         ax.set_ylabel("% of people scoring lower")
@@ -64,15 +68,12 @@ def norm_plot_png(summary: pd.DataFrame) -> bytes | None:
 
 def summary_markdown(summary: pd.DataFrame) -> list[str]:
     lines = [
-        "| task | scorer | n | model mean [95% CI] | human median | human percentile [95% CI] | human data |",
+        "| task | scorer | n | score [95% CI] over | human median | human %ile of typical answer [95% CI] | human data |",
         "|---|---|---:|---|---:|---|---|",
     ]
     for _, r in summary.iterrows():
-        pct = _text(r.get("note")) if _fmt(r["mean"]) == "-" else "no human norm" if _fmt(r["human_percentile"]) == "-" else (
-            f"{_fmt(r['human_percentile'], '.0f')} [{_fmt(r['pct_ci_low'], '.0f')}, {_fmt(r['pct_ci_high'], '.0f')}]")
-        lines.append(
-            f"| {r['task_id']} | {r['scorer']} | {r['n']} | {_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}] "
-            f"| {_fmt(r['human_median'])} | {pct} | {_text(r['human_data'])} |")
+        lines.append(f"| {r['task_id']} | {r['scorer']} | {r['n']} | {score_text(r)} | {_fmt(r['human_median'])} "
+                     f"| {percentile_text(r)} | {_text(r['human_data'])} |")
     return lines
 
 
@@ -109,8 +110,10 @@ def write_evaluation_report(result: Any, *, model: str, suite: str) -> dict[str,
         "## Against people",
         "",
         "Each task is summarised by one scorer (validated against human ratings where one exists). "
-        "Model mean with a 95% bootstrap CI over items; the human percentile is where that mean falls "
-        "among people scored with the same scorer and embeddings (its CI is the mean's CI mapped the same way).",
+        "Score: the mean with a 95% bootstrap CI over items, or over responses where the task has one prompt. "
+        "The human percentile is the share of people's answers (same task, same scorer and embeddings) that the "
+        "model's typical (median) answer beats, ties counting half; 50 is the median person. Remote Associates: "
+        "solved k of n, against people's solve rate on the same items where there is one.",
         "",
         *summary_markdown(result.summary),
         "",

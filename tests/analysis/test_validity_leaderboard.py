@@ -54,24 +54,26 @@ def _scores(seed=0, task="haiku", scorer="judge_writing"):
 
 
 def test_build_leaderboard_ranks_with_cis_and_human_percentiles():
-    lb = build_leaderboard(_scores(), n_boot=200).set_index("source")
+    board = build_leaderboard(_scores(), n_boot=200)
+    lb = board.detail.set_index("source")
     assert list(lb.sort_values("rank").index) == ["m/strong", "human/pool", "m/weak"]
     assert list(lb["rank"].sort_values()) == [1, 2, 3]
-    assert lb.loc["m/strong", "human_pct_of_mean"] == 100.0 and lb.loc["m/weak", "human_pct_of_mean"] == 0.0
-    assert lb.loc["m/strong", "mean_human_percentile"] == pytest.approx(90, abs=3)
+    assert lb.loc["m/strong", "human_pct"] == 100.0 and lb.loc["m/weak", "human_pct"] == 0.0
+    assert lb.loc["human/pool", "human_pct"] == pytest.approx(50, abs=5)
     assert (lb["ci_low"] <= lb["mean"]).all() and (lb["mean"] <= lb["ci_high"]).all()
     assert lb.loc["human/pool", "is_human"] and lb.loc["m/weak", "n"] == 20 and lb.loc["m/weak", "n_items"] == 4
-    assert (lb["pct_basis"] == "human sources in this table").all()
+    assert lb["reference"].str.startswith("people in this table: human/pool").all()
+    assert list(board.matrix["source"]) == ["human/pool", "m/strong", "m/weak"]
 
 
 def test_leaderboard_uses_the_task_norm_when_there_is_one():
     from benchmark.scoring.norms import load_norms
 
-    lb = build_leaderboard(_scores(task="aut", scorer="semdis_minilm"), n_boot=50).set_index("source")
-    m = lb.loc["m/strong", "mean"]
+    lb = build_leaderboard(_scores(task="aut", scorer="semdis_minilm"), n_boot=50).detail.set_index("source")
+    m = lb.loc["m/strong", "median"]
     expected, norm_id = load_norms().lookup("aut", None, "semdis_minilm", m, "1")
-    assert lb.loc["m/strong", "pct_basis"] == f"norm {norm_id}"
-    assert lb.loc["m/strong", "human_pct_of_mean"] == pytest.approx(expected)
+    assert lb.loc["m/strong", "reference"].startswith(f"norm {norm_id} (n=")
+    assert lb.loc["m/strong", "human_pct"] == pytest.approx(expected)
 
 
 def test_leaderboard_cli_reads_result_folders_and_publishes_offline(tmp_path, capsys):
@@ -85,19 +87,24 @@ def test_leaderboard_cli_reads_result_folders_and_publishes_offline(tmp_path, ca
     rc = main(["leaderboard", "--results", str(tmp_path / "results"), "--out", str(out), "--n-boot", "100",
                "--push-to-hub", "someone/creativity-leaderboard", "--hub-local-dir", str(hub)])
     assert rc == 0
-    for ext in ("csv", "json", "md", "html"):
-        assert (out / f"leaderboard.{ext}").stat().st_size > 0
+    for name in ("leaderboard.csv", "leaderboard.json", "leaderboard.md", "leaderboard.html", "matrix.csv", "heatmap.png"):
+        assert (out / name).stat().st_size > 0, name
     assert "| 1 | m/strong |" in (out / "leaderboard.md").read_text()
     from datasets import load_from_disk
 
     ds = load_from_disk(str(hub))
-    assert ds.num_rows == 3 and set(ds["source"]) == {"human/pool", "m/strong", "m/weak"}
+    assert ds["detail"].num_rows == 3 and set(ds["detail"]["source"]) == {"human/pool", "m/strong", "m/weak"}
+    cells = dict(zip(ds["matrix"]["source"], ds["matrix"]["cell"]))
+    assert cells["m/strong"] == "100 [100, 100]" and cells["m/weak"] == "0 [0, 0]" and cells["human/pool"].startswith("50 [")
+    assert (hub / "HUB_REPO").read_text().strip() == "someone/creativity-leaderboard"
     assert main(["leaderboard", "--results", str(tmp_path / "nothing"), "--out", str(out)]) == 2
     assert "results folder not found" in capsys.readouterr().err
 
 
 def test_write_leaderboard_is_complete(tmp_path):
     paths = write_leaderboard(build_leaderboard(_scores(), n_boot=50), tmp_path)
-    records = json.loads(paths["json"].read_text())
-    assert {r["source"] for r in records} == {"human/pool", "m/strong", "m/weak"}
-    assert "<table>" in paths["html"].read_text()
+    doc = json.loads(paths["leaderboard.json"].read_text())
+    assert {r["source"] for r in doc["detail"]} == {"human/pool", "m/strong", "m/weak"}
+    assert doc["definition"].startswith("Human percentile = ")
+    html = paths["leaderboard.html"].read_text()
+    assert "<table" in html and "data:image/png;base64," in html and 'src="http' not in html

@@ -51,3 +51,61 @@ def test_corrupt_gguf_is_a_clear_error(tmp_path):
     bad.write_bytes(b"GGUF" + b"\0" * 64)
     with pytest.raises(BenchError, match="cannot load the model"):
         get_model(f"llamacpp/{bad}").load()
+
+
+# -- Gemma 3 270M, a base model: completion mode -----------------------------------------
+
+@pytest.fixture(scope="module")
+def gemma():
+    return get_model("llamacpp/gemma3-270m", n_threads=1)
+
+
+def test_base_model_without_chat_template_runs_in_completion_mode(gemma):
+    """No tokenizer.chat_template in the GGUF -> completion mode, said in the settings."""
+    s = gemma.settings()
+    assert gemma.source == "llamacpp/gemma3-270m" and s["mode"] == "completion"
+    assert "no chat template" in s["mode_reason"] and s["frames"] == "completion-frames/1"
+    assert gemma.cache_identity()["mode"] == "completion:completion-frames/1"
+    chat = get_model("llamacpp/smollm2")
+    assert chat.settings()["mode"] == "chat" and "frames" not in chat.settings()
+    assert get_model("llamacpp/gemma3-270m", mode="chat").mode == "chat"
+    with pytest.raises(BenchError, match="unknown mode 'instruct'"):
+        get_model("llamacpp/gemma3-270m", mode="instruct")
+
+
+def test_completion_frames_render_item_fields_and_fall_back():
+    from benchmark.models.completion import frame_prompt
+    from benchmark.tasks import get_item
+
+    brick = get_item("aut", "brick")
+    f = frame_prompt(brick.messages(), "aut", "brick")
+    assert f.text == "Creative and unusual uses for a brick, one per line:\n1." and f.stop == ("\n\n",)
+    assert f.answer(" doorstop\n2. paperweight") == "1. doorstop\n2. paperweight"
+    story = get_item("story_three_words", "lantern_orchard_debt")  # no frame of its own
+    f = frame_prompt(story.messages(), "story_three_words", "lantern_orchard_debt")
+    assert f.frame == "fallback:text" and f.text == story.prompt + "\n\n"
+    # an item outside the suite (a published RAT set): the chat prompt and an answer cue
+    f = frame_prompt([{"role": "user", "content": "cottage swiss cake?"}], "rat", "bowden_001")
+    assert f.text == "cottage swiss cake?\nAnswer:" and f.stop == ("\n",)
+
+
+@pytest.mark.slow
+def test_gemma_completion_answers_parse_into_the_same_records(tmp_path):
+    """A real run of the base model: list answers become ideas, the prompt recorded is the
+    frame the model saw, the manifest says completion mode."""
+    import json
+
+    import pandas as pd
+
+    from benchmark.runner import run_suite
+    from benchmark.tasks import get_item
+
+    items = [get_item("aut", "brick").with_generation(n=1, max_tokens=48), get_item("haiku", "autumn_rain").with_generation(n=1, max_tokens=24)]
+    summary = run_suite("llamacpp/gemma3-270m", out=tmp_path / "run", items=items, model_options={"n_threads": 1},
+                        progress=False, use_cache=False)
+    assert summary.ok == 2
+    df = pd.read_parquet(summary.responses_path).set_index("task_id")
+    assert df.loc["aut", "prompt"].endswith("one per line:\n1.") and df.loc["aut", "text"].startswith("1.")
+    assert len(df.loc["aut", "ideas"]) >= 1 and df.loc["haiku", "text"].strip()
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["backend"]["mode"] == "completion" and manifest["backend"]["frames"] == "completion-frames/1"
