@@ -13,10 +13,12 @@ from benchmark.records import RESPONSE_COLUMNS
 
 def test_create_status_export_open_close(tmp_path, run_dir, capsys):
     db = f"sqlite:///{tmp_path / 'c.db'}"
-    assert main(["study", "create", "--id", "cli", "--run", str(run_dir), "--k", "2", "--db", db,
+    assert main(["study", "create", "--id", "cli", "--run", str(run_dir), "--k", "2", "--db", db, "--json",
                  "--dimension", "originality:How new?:1=old|5=new", "--check-rate", "0", "--min-time", "0"]) == 0
-    created = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr()
+    created = json.loads(out.out)
     assert created["items"] == 12 and created["ratings_needed"] == 24
+    assert "warning: no attention checks" in out.err  # a design that gives raters no check says so
     assert main(["study", "status", "--study", "cli", "--db", db]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["ratings_done"] == 0 and status["status"] == "open"
@@ -24,13 +26,15 @@ def test_create_status_export_open_close(tmp_path, run_dir, capsys):
 
     store = open_store(db)
     assert store.get_study("cli")["config"]["dimensions"] == [
-        {"name": "originality", "description": "How new?", "anchors": {"1": "old", "5": "new"}}]
+        {"name": "originality", "description": "How new?", "anchors": {"1": "old", "5": "new"},
+         "scale": "ordinal", "levels": 5}]
     store.enter("cli", "r")
     a = store.claim("cli", "r")
     assert store.submit("cli", "r", a["item_id"], {"originality": 5}).status == "stored"
     assert main(["study", "export", "--study", "cli", "--out", str(tmp_path / "x"), "--format", "csv", "--db", db]) == 0
     df = pd.read_csv(tmp_path / "x" / "cli_likert.csv")
-    assert df[["rater_id", "dimension", "value"]].values.tolist() == [["r", "originality", 5]]
+    assert df[["rater_id", "dimension", "value", "rater_stage", "usable"]].values.tolist() == [
+        ["r", "originality", 5, "consent", True]]
     assert main(["study", "close", "--study", "cli", "--db", db]) == 0
     assert store.get_study("cli")["status"] == "closed"
     assert main(["study", "open", "--study", "cli", "--db", db]) == 0
@@ -62,19 +66,23 @@ def test_import_human_responses_as_a_run_folder(shared_data, tmp_path):
     assert manifest["kind"] == "human_import" and manifest["rows"] == 5
 
 
-def test_rate_runs_streamlit_on_the_app_without_sidebar_pages():
+def test_rate_runs_streamlit_on_localhost_without_sidebar_pages_or_error_details():
     cmd = streamlit_command(8123)
     assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("raters/app.py")
     assert "8123" in cmd and "--client.showSidebarNavigation" in cmd
+    opts = dict(zip(cmd[5::2], cmd[6::2]))
+    assert opts["--server.address"] == "127.0.0.1"  # issue 11.15: not 0.0.0.0 unless asked
+    assert opts["--client.showErrorDetails"] == "none"  # issue 14.4: no SQL or stack trace in a browser
 
 
 def test_respond_study_from_the_command_line_exports_responses(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'r.db'}"
     assert main(["study", "create", "--id", "resp", "--mode", "respond", "--suite", "smoke", "--task", "aut",
-                 "--pool", "lab", "--db", db]) == 0
+                 "--pool", "lab", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["items"] == 2
     assert main(["study", "export-responses", "--study", "resp", "--out", str(tmp_path / "human-lab"), "--db", db]) == 0
     df = pd.read_parquet(tmp_path / "human-lab" / "responses.parquet")
-    assert list(df.columns) == RESPONSE_COLUMNS and df.empty
+    assert list(df.columns) == RESPONSE_COLUMNS + ["rater_id", "prolific_pid", "panel_study_id", "session_id"]
+    assert df.empty
     assert main(["study", "create", "--id", "bad", "--mode", "respond", "--suite", "smoke", "--db", db]) == 2
-    assert "--pool" in capsys.readouterr().err
+    assert "--pool NAME" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Exports in the long format of interfaces.md section 5, with the true sources."""
+"""Exports in long format, with the true sources and the panel ids."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from benchmark.errors import BenchError
 from benchmark.studies import Store, StudySpec, create_study, export_ratings, write_ratings
 from benchmark.studies.export import BATTLE_COLUMNS, GUESS_COLUMNS, LIKERT_COLUMNS
-from tests.studies.fixtures import MODEL_SOURCES
+from tests.studies.fixtures import MODEL_SOURCES, stevenson_humans
 
 
 def _store(tmp_path, run_dir, **kw):
@@ -50,13 +50,17 @@ def test_battles_map_left_and_right_back_through_the_shown_order(tmp_path, run_d
     assert (b["left_source"] != b["right_source"]).all()
 
 
-def test_guesses_export_one_row_per_judgement(tmp_path, run_dir):
-    store = _store(tmp_path, run_dir, mode="turing")
+def test_guesses_export_one_row_per_judgement(tmp_path, run_dir, shared_data):
+    people = stevenson_humans(shared_data, tmp_path / "people.csv")
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    create_study(store, StudySpec("e", mode="turing", k=1, min_time_s=0, check_rate=0), runs=[run_dir], humans=[people])
+    store.enter("e", "r1")
     while (a := store.claim("e", "r1")) is not None:
         store.submit("e", "r1", a["item_id"], {"guess": "human", "confidence": 4})
     g = export_ratings(store.url, "e")["guesses"]
-    assert list(g.columns) == GUESS_COLUMNS and len(g) == 12
-    assert set(g["guess"]) == {"human"} and set(g["confidence"]) == {4} and set(g["source"]) == set(MODEL_SOURCES)
+    assert list(g.columns) == GUESS_COLUMNS and len(g) == 14
+    assert set(g["guess"]) == {"human"} and set(g["confidence"]) == {4}
+    assert set(g["source"]) == set(MODEL_SOURCES) | {"human/stevenson2022"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
