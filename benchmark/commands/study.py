@@ -16,7 +16,7 @@ import typer
 
 study_app = typer.Typer(help="Blind human rating studies: create, watch, export, withdraw.", no_args_is_help=True)
 
-DB_HELP = "Ratings store URL (sqlite:///PATH or postgresql+psycopg://...); default $CREATIVITY_BENCH_DB or results/ratings.db."
+DB_HELP = "Ratings store: sqlite:///FILE or postgresql://HOST/DB (default: $CREATIVITY_BENCH_DB, else results/ratings.db)."
 END_NOTES = {
     "completion": "finished: approve and pay",
     "screened": "failed the attention checks: screen out as your protocol says",
@@ -75,7 +75,7 @@ def create(
     pool: Optional[str] = typer.Option(None, "--pool", help="Pool for --human files without a source column; respond mode: the pool answers join."),
     k: Optional[int] = typer.Option(None, "--k", help="Ratings per item (default 3)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of every random choice (default 0)."),
-    dimension: List[str] = typer.Option([], "--dimension", help="name[:description[:1=low|5=high]] (repeatable); default: each task's own."),
+    dimension: List[str] = typer.Option([], "--dimension", help="A scale: NAME[:TEXT[:ANCHORS]], anchors as 1=low|5=high (repeatable); default: each task's own."),
     check_rate: Optional[float] = typer.Option(None, "--check-rate", help="Share of attention checks per session, at least one (default 0.1)."),
     min_time: Optional[float] = typer.Option(None, "--min-time", help="Seconds an item is shown before a submit is accepted (default 3)."),
     lease: Optional[float] = typer.Option(None, "--lease", help="Seconds a claimed item is held for its rater (default 900)."),
@@ -83,7 +83,7 @@ def create(
     max_failed_checks: Optional[int] = typer.Option(None, "--max-failed-checks", help="Failed checks that end a session (default 2)."),
     completion_code: Optional[str] = typer.Option(None, "--completion-code", help="Panel completion code (default: random)."),
     completion_url: Optional[str] = typer.Option(None, "--completion-url", help="Redirect at the end; {code} is filled in."),
-    include_revealing: Optional[bool] = typer.Option(None, "--include-revealing/--exclude-revealing", help="Keep responses that reveal their source (default: leave out)."),
+    include_revealing: bool = typer.Option(False, "--include-revealing", help="Keep responses that reveal their source."),
     max_items: Optional[int] = typer.Option(None, "--max-items", help="Sample at most this many items (seeded)."),
     task: List[str] = typer.Option([], "--task", help="Only these task ids (repeatable)."),
     suite: Optional[str] = typer.Option(None, "--suite", help="Respond mode: the suite participants answer."),
@@ -110,7 +110,7 @@ def create(
                  "--check-rate": check_rate, "--min-time": min_time, "--lease": lease,
                  "--items-per-rater": items_per_rater, "--max-failed-checks": max_failed_checks,
                  "--completion-code": completion_code, "--completion-url": completion_url,
-                 "--include-revealing": include_revealing, "--max-items": max_items, "--task": task or None,
+                 "--include-revealing": include_revealing or None, "--max-items": max_items, "--task": task or None,
                  "--suite": suite, "--gold": gold}
     spec, inputs = load_config(config, overrides)
     design = prepare_study(spec, inputs["runs"], inputs["humans"], inputs["pool"], inputs["gold"])

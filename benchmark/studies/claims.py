@@ -113,6 +113,8 @@ class ClaimsMixin:
     def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
                perm: tuple[int, int]) -> dict | None:
         p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
+        if conn.execute(Q.rater_stage_pg if self.is_pg else Q.rater_stage, p).scalar() in ("screened", "withdrawn"):
+            return None
         mine = conn.execute(Q.rater_assignments, p).mappings().all()
         open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
         if open_rows:

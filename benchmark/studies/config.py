@@ -272,6 +272,25 @@ def _set(data: dict, dotted: str, value: Any) -> None:
     data[keys[-1]] = value
 
 
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The settings model that holds the last key of ``loc`` (for did-you-mean)."""
+    import typing
+
+    def models_in(ann) -> list[type[BaseModel]]:
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            return [ann]
+        return [m for a in typing.get_args(ann) for m in models_in(a)]
+
+    model: type[BaseModel] | None = StudyFile
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        found = models_in(field.annotation) if field else []
+        model = found[0] if found else None
+    return model
+
+
 def _error(exc: pydantic.ValidationError, where: str, node, flags: dict[str, str]) -> BenchError:
     from benchmark.registry import suggest
     from benchmark.tasks.yamlio import format_loc, line_of
@@ -282,18 +301,19 @@ def _error(exc: pydantic.ValidationError, where: str, node, flags: dict[str, str
     msg = err["msg"].removeprefix("Value error, ")
     fix = "fix the value (README: 'Run a blind rating study' lists every key)"
     if err["type"] == "extra_forbidden":
-        known = list((StudyFile.model_fields if len(loc) == 1 else {}).keys())
+        model = _model_at(loc)
         msg = f"unknown key '{loc[-1]}'"
-        fix = suggest(str(loc[-1]), known) or "remove it"
-    elif err["type"] == "missing" and path == "id":
-        fix = "set id: in the config or pass --id"
+        fix = suggest(str(loc[-1]), list(model.model_fields)) if model else "remove it"
+    elif err["type"] == "missing":
+        msg = "missing"
+        fix = "set id: in the config or pass --id" if path == "id" else f"add {path}:"
     file = None if where == "flags" else where
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     if not loc:  # an impossible combination: the message names the keys, the flags and the fix
         return BenchError(f"{msg}{more}", where=file)
     flag = next((f for f, key in flags.items() if path == key or path.startswith(key + ".")
                  or path.startswith(key + "[")), None)
-    line = None if flag else line_of(node, loc)
+    line = None if flag or err["type"] == "missing" else line_of(node, loc)
     at = f" (from {flag})" if flag else (f" (line {line})" if line else "")
     return BenchError(f"{path}{at}: {msg}{more}", where=file, fix=fix)
 

@@ -126,7 +126,7 @@ def resolve_ends(spec: StudySpec) -> dict[str, dict]:
     codes.setdefault("closed", codes["no_work"])
     out = {}
     for end in ENDS:
-        url = spec.completion_url if end == "completion" else (spec.return_url or spec.completion_url)
+        url = (spec.completion_url or spec.return_url) if end == "completion" else (spec.return_url or spec.completion_url)
         out[end] = {"code": codes[end], "url": completion_link(url, codes[end]) if url else None}
     return out
 

@@ -21,6 +21,10 @@ class Q:
     perm = (cast(Slot.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
     item_perm = (cast(Item.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
     rater_perm = select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
+    # read in the claim's transaction (PostgreSQL: FOR SHARE, so a screen-out waits for the claim
+    # to commit and then takes its place back): an ended session claims nothing
+    rater_stage = select(Rater.stage).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
+    rater_stage_pg = rater_stage.with_for_update(read=True)
     rater_assignments = select(Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
                                Assignment.swapped, Assignment.shown_at, Assignment.submitted_at).where(
         Assignment.study_id == B("study"), Assignment.rater_id == B("rater"))

@@ -19,7 +19,7 @@ def _store(tmp_path, run_dir, **kw):
 
 
 def test_likert_export_has_the_contract_columns_and_true_sources(tmp_path, run_dir):
-    store = _store(tmp_path, run_dir, check_rate=0.5)
+    store = _store(tmp_path, run_dir, check_rate=0.5, max_failed_checks=99)
     while (a := store.claim("e", "r1")) is not None:
         store.submit("e", "r1", a["item_id"], {"originality": 2, "usefulness": 3, "surprise": 4, "overall": 5})
     df = export_ratings(store.url, "e")["likert"]
@@ -78,3 +78,21 @@ def test_exporting_ratings_of_a_respond_study_is_refused(tmp_path):
     create_study(store, StudySpec("r", mode="respond", suite="smoke", tasks=["haiku"], pool="p"))
     with pytest.raises(BenchError, match="respond study"):
         export_ratings(store.url, "r")
+
+
+def test_every_export_carries_the_panel_ids_stage_and_usable(tmp_path, run_dir):
+    """11.10: SESSION_ID and STUDY_ID were stored but in no export."""
+    from benchmark.studies.export import PANEL_COLUMNS
+
+    for mode, answer, kind in (("likert", {"originality": 1, "usefulness": 1, "surprise": 1, "overall": 1}, "likert"),
+                               ("pairwise", {"creativity": "tie"}, "battles")):
+        store = Store(f"sqlite:///{tmp_path / f'{mode}.db'}")
+        create_study(store, StudySpec("e", mode=mode, k=1, min_time_s=0, check_rate=0), runs=[run_dir])
+        store.enter("e", "pp9", prolific_pid="pp9", panel_study_id="prolific-study-1", session_id="sess-77")
+        a = store.claim("e", "pp9")
+        store.submit("e", "pp9", a["item_id"], answer)
+        df = export_ratings(store.url, "e")[kind]
+        assert set(PANEL_COLUMNS) <= set(df.columns)
+        row = df.iloc[0]
+        assert (row["prolific_pid"], row["panel_study_id"], row["session_id"], row["rater_stage"], row["usable"]) == (
+            "pp9", "prolific-study-1", "sess-77", "consent", True)
