@@ -12,11 +12,14 @@ export has exactly k usable ratings per item, and the panel ids on every row.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 from sqlalchemy import text
 
 from benchmark.cli import main
+from benchmark.paths import REPO_ROOT
 from benchmark.studies import export_ratings, open_store
 from tests.raters.browser import (
     DESKTOP,
@@ -160,7 +163,7 @@ def test_a_prolific_study_from_a_config_file_runs_to_exactly_k_usable_ratings(si
     assert ids.loc["careless", "session_id"] == "session-careless"
 
 
-def test_a_checklist_study_runs_to_its_code_on_a_phone(site, browser):
+def test_a_checklist_study_runs_to_its_code_on_a_phone(site, browser, artifacts_dir):
     server, db = site
     page = browser.new_page(viewport=MOBILE)
 
@@ -176,6 +179,12 @@ def test_a_checklist_study_runs_to_its_code_on_a_phone(site, browser):
         for n in (1, 2):
             wait_answer(page, n, 2)
             wait_at_top(page)
+            if n == 1:  # the questions, as a phone shows them below the answer
+                page.evaluate("document.querySelector('[class*=\"st-key-chk_\"]').scrollIntoView()")
+                shot = artifacts_dir / "checklist-phone.png"
+                page.screenshot(path=str(shot))
+                if os.environ.get("UPDATE_DOCS_SCREENSHOT"):  # refresh the README's picture on request only
+                    shutil.copyfile(shot, REPO_ROOT / "docs" / "img" / "checklist-phone.png")
             scroll_to_bottom(page)
             answer_and_press(page, "submit", lambda p: yes_no(p, "the brick becomes a stage"))
         _end(page, "DONE-1", link=False)
