@@ -24,6 +24,7 @@ from benchmark.studies.engine import SCHEMA_VERSION, default_db_url, migrate
 from benchmark.studies.export import (
     export_ratings,
     export_responses,
+    study_dimensions,
     study_status,
     write_ratings,
     write_responses,
@@ -35,5 +36,5 @@ __all__ = [
     "DEFAULT_DIMENSIONS", "ENDS", "MODES", "SCHEMA_VERSION", "Store", "StudyFile", "StudySpec", "SubmitResult",
     "completion_link", "create_study", "default_db_url", "design_study", "export_ratings", "export_responses",
     "load_config", "load_sources", "migrate", "normalise_text", "opaque_ids", "open_store", "prepare_study",
-    "reveals_source", "study_status", "write_ratings", "write_study", "write_responses",
+    "reveals_source", "study_dimensions", "study_status", "write_ratings", "write_study", "write_responses",
 ]

@@ -76,7 +76,9 @@ def make_checks(mode: str, sets: dict[str, list[dict]], prompts: list[tuple[str,
     """Texts and items for checks, gold and practice. ``prompts`` are (prompt, dimension set)."""
     texts: list[dict] = []
     items: list[dict] = []
-    tids: Iterator[str] = iter(opaque_ids(2 * (n_attention + len(gold if gold is not None else []) + 20), rng, "t"))
+    n_practice = len(practice) if practice is not None else len(PRACTICE)
+    tids: Iterator[str] = iter(opaque_ids(2 * (n_attention + (len(gold) if gold is not None else 0) + n_practice),
+                                          rng, "t"))
     first_set = next(iter(sets), None)
 
     def add(kind: str, prompt: str, a: str, b: str | None, expected: dict | None, dimset: str | None,

@@ -161,9 +161,10 @@ class ClaimsMixin:
         p = {"study": study_id, "rater": rater_id, "now": now}
         with self.read() as conn:
             mine = conn.execute(Q.rater_assignments, p).mappings().all()
-            claimable = int(conn.execute(Q.claimable, p).scalar() or 0)
+            items_taken = sum(1 for r in mine if r["kind"] == "item" and r["state"] != "expired")
+            upto = max(0, per_rater - items_taken) if per_rater else 10**9
+            claimable = int(conn.execute(Q.claimable, {**p, "upto": upto}).scalar() or 0) if upto else 0
         done = sum(1 for r in mine if r["state"] == "done")
-        items_taken = sum(1 for r in mine if r["kind"] == "item" and r["state"] != "expired")
         items_total = min(per_rater, items_taken + claimable) if per_rater else items_taken + claimable
         checks_taken = sum(1 for r in mine if r["kind"] in ("attention", "gold"))
         checks_left = sum(1 for pos in checks_at if pos >= len(mine) and pos < items_total + len(checks_at))

@@ -22,7 +22,7 @@ from benchmark import __version__
 from benchmark.errors import BenchError
 from benchmark.studies import plan
 from benchmark.studies.blinding import normalise_text, opaque_ids, reveals_source
-from benchmark.studies.checks import EXTRA_CHECKS, make_checks
+from benchmark.studies.checks import EXTRA_CHECKS, PRACTICE, make_checks
 from benchmark.studies.compat import check_turing, pairwise_coverage, pairwise_warnings
 from benchmark.studies.dimensions import DEFAULT_DIMENSIONS, PAIRWISE_DIMENSION, plain_dims, plan_questions
 from benchmark.studies.panel import check_pool, check_study_id
@@ -236,13 +236,14 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
     if per_rater == n_items and spec.k > 1 and minutes > 25:
         warnings.append(f"a session of every item takes about {minutes:.0f} minutes: set items_per_rater")
 
-    item_ids = iter(opaque_ids(n_items + 2 * (checks_per_rater + EXTRA_CHECKS) + 64
-                               + (len(gold) if gold is not None else 0), rng, "i"))
+    n_attention = checks_per_rater + EXTRA_CHECKS if checks_per_rater else 0
+    n_extra = n_attention + (len(gold) if gold is not None else 0) + len(spec.practice if spec.practice is not None
+                                                                         else PRACTICE)
+    item_ids = iter(opaque_ids(n_items + n_extra, rng, "i"))
     items = [{"item_id": next(item_ids), "kind": "item", "text_a": a, "text_b": b, "ord": i, "expected": None,
               "dimset": task_set.get(task_of[a])} for i, (a, b) in enumerate(pairs)]
     by_prompt = sorted({(prompts[(r.task_id, r.item_id)], task_set.get(r.task_id)) for r in usable.itertuples()},
                        key=lambda x: (x[0], x[1] or ""))
-    n_attention = checks_per_rater + EXTRA_CHECKS if checks_per_rater else 0
     extra_texts, extra_items = make_checks(spec.mode, sets or ({"all": dims} if dims else {}), by_prompt, n_attention,
                                            gold, spec.practice, rng, lambda: next(item_ids), n_items)
     if spec.mode in ("pairwise", "turing"):

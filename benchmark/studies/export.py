@@ -83,6 +83,16 @@ def export_ratings(db_url: str | None, study_id: str) -> dict[str, pd.DataFrame]
                      fix="use `creativity-bench study export-responses`")
 
 
+def study_dimensions(db_url: str | None, study_id: str) -> list[dict]:
+    """A study's dimensions with their declared scales (``scale``: binary | ordinal with
+    ``levels`` | interval | continuous with ``min``/``max``), for an analysis to pick its
+    statistics; a checklist study's tests are ``binary``."""
+    from benchmark.studies.values import scale_of
+
+    cfg = open_store(db_url).get_study(study_id)["config"]
+    return [{**d, **scale_of(d)} for d in cfg.get("dimensions", [])]
+
+
 def _lookup(smap: pd.DataFrame, text_id: str | None, col: str, kind: str):
     if kind != "item" or text_id is None or text_id not in smap.index:
         return f"check/{kind}" if col == "source" else None

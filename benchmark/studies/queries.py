@@ -37,12 +37,13 @@ class Q:
         .order_by(perm).limit(1)
     )
     level_pg = level.with_for_update(skip_locked=True, of=Slot)
-    # items this rater could still be given: an open place, not seen by the rater
-    claimable = (
-        select(func.count(func.distinct(Slot.item_id)))
+    # items this rater could still be given (an open place, not seen by the rater), counted up
+    # to "upto" only: the progress bar needs no more, so a page view never counts a whole study
+    claimable = select(func.count()).select_from(
+        select(Slot.item_id)
         .where(Slot.study_id == B("study"), Slot.status.in_(("free", "leased")),
                or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
-    )
+        .distinct().limit(B("upto")).subquery())
     _seen_item = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
                                 Assignment.item_id == Item.item_id)
     pick_check = (select(Item.item_id, Item.kind)

@@ -96,3 +96,14 @@ def test_every_export_carries_the_panel_ids_stage_and_usable(tmp_path, run_dir):
         row = df.iloc[0]
         assert (row["prolific_pid"], row["panel_study_id"], row["session_id"], row["rater_stage"], row["usable"]) == (
             "pp9", "prolific-study-1", "sess-77", "consent", True)
+
+
+def test_the_declared_scales_come_with_the_study(tmp_path, run_dir):
+    from benchmark.studies import study_dimensions
+
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    tests = [{"name": "apt", "question": "Apt?"}]
+    create_study(store, StudySpec("c", mode="checklist", checklist=tests, k=1, check_rate=0), runs=[run_dir])
+    create_study(store, StudySpec("l", k=1, check_rate=0, dimensions=[{"name": "o", "levels": 7}]), runs=[run_dir])
+    assert [(d["name"], d["scale"]) for d in study_dimensions(store.url, "c")] == [("apt", "binary")]
+    assert [(d["name"], d["scale"], d["levels"]) for d in study_dimensions(store.url, "l")] == [("o", "ordinal", 7)]
