@@ -170,7 +170,21 @@ def plan_questions(mode: str, df: pd.DataFrame, dimensions: list | dict | None =
         raise BenchError("no task in this study has rating dimensions",
                          fix="give dimensions in the study config (dimensions: [...]) or choose other tasks")
     _check_formats(sets, task_set, formats, mode)
+    _check_scales(sets)
     return QuestionPlan(sets, task_set, left_out, notes)
+
+
+def _check_scales(sets: dict[str, list[dict]]) -> None:
+    """One name, one scale: the analysis reads a dimension's scale by its name."""
+    from benchmark.studies.values import scale_of
+
+    seen: dict[str, tuple[str, dict]] = {}
+    for key, dims in sets.items():
+        for d in dims:
+            first = seen.setdefault(d["name"], (key, scale_of(d)))
+            if first[1] != scale_of(d):
+                raise BenchError(f"dimension '{d['name']}' has two scales ({first[0]}: {first[1]}, {key}: "
+                                 f"{scale_of(d)})", fix="give it one scale, or another name in one of the sets")
 
 
 def _check_formats(sets: dict, task_set: dict[str, str], formats: dict[str, str], mode: str) -> None:

@@ -60,6 +60,13 @@ def test_dimensions_per_family_reach_each_item_and_the_store_checks_them(tmp_pat
     assert seen == {("imagery",), ("originality", "works")}
 
 
+def test_one_dimension_name_keeps_one_scale_across_sets(run_dir):
+    dims = {"aut": [{"name": "originality", "levels": 5}], "default": [{"name": "originality", "levels": 7}]}
+    df = load_sources([PUBLISHED])
+    with pytest.raises(BenchError, match="dimension 'originality' has two scales"):
+        design_study(StudySpec("s", dimensions=dims, tasks=["aut", "haiku"]), df)
+
+
 def test_a_turing_study_without_people_is_refused(run_dir, tmp_path, shared_data):
     """11.8: its 'accuracy 0.714, d' 0.489' was computed on AI items only."""
     with pytest.raises(BenchError, match="needs answers written by people"):
