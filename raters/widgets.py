@@ -1,16 +1,41 @@
-"""Shared pieces of the rating screens: inert text and the answer inputs of each mode.
+"""Shared pieces of the rating screens: inert text, the answer inputs, a fresh scroll.
 
 Responses are shown with ``st.text``: whatever a response contains (HTML, ``<script>``,
-markdown images or links) reaches the browser as plain text, never as markup.
+markdown images or links) reaches the browser as plain text, never as markup. Pairwise
+answers are called "first" and "second", which stays true whether a screen shows them side
+by side (desktop) or one above the other (a phone). Every input's key includes the item
+id, so a new item starts unanswered.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-PAIRWISE_LABELS = {"left": "Left is more creative", "right": "Right is more creative",
+from benchmark.studies.values import scale_of
+
+PAIRWISE_LABELS = {"left": "The first is more creative", "right": "The second is more creative",
                    "tie": "About the same", "both_bad": "Both are poor"}
 TURING_LABELS = {"human": "A person", "ai": "An AI"}
+YES_NO = {1: "Yes", 0: "No"}
+# Streamlit keeps the page's scroll position across reruns; a new item must start at the top.
+_SCROLL_TOP = """<script>
+(function () {
+  const doc = window.parent ? window.parent.document : document;
+  const top = () => {
+    window.scrollTo(0, 0);
+    doc.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main, .main')
+       .forEach(function (el) { el.scrollTop = 0; });
+  };
+  top(); requestAnimationFrame(top); setTimeout(top, 60); setTimeout(top, 250);
+})();
+</script><!-- %s -->"""
+
+
+def scroll_to_top(marker: str) -> None:
+    """Scroll to the top once per ``marker`` (an item id): drawn again, the same marker does nothing."""
+    # a container keyed by the marker is a new element for every item, so its script runs again
+    with st.container(key=f"scrolltop_{marker}", border=False):
+        st.html(_SCROLL_TOP % marker.replace("--", ""), unsafe_allow_javascript=True)
 
 
 def show_response(text: str, title: str | None = None) -> None:
@@ -22,45 +47,57 @@ def show_response(text: str, title: str | None = None) -> None:
 
 
 def show_item(view: dict) -> None:
-    """The task prompt and the response(s), left/right as this rater sees them."""
+    """The task prompt and the response(s), in the order this rater sees them."""
     st.caption("The task people were given")
     st.text(view["prompt"])
     texts = view["texts"]
     if len(texts) == 1:
         show_response(texts[0], "Answer")
     else:
-        left, right = st.columns(2)
-        with left:
-            show_response(texts[0], "Left answer")
-        with right:
-            show_response(texts[1], "Right answer")
+        first, second = st.columns(2)
+        with first:
+            show_response(texts[0], "First answer")
+        with second:
+            show_response(texts[1], "Second answer")
 
 
-def answer_inputs(mode: str, config: dict, key: str) -> dict:
-    """The inputs of one item; returns {dimension: value or None}. Keys include the item id
-    so every new item starts unanswered."""
+def _scale_input(d: dict, key: str):
+    sc = scale_of(d)
+    label = f"**{d['name'].replace('_', ' ').capitalize()}**: {d.get('description', '')}"
+    if sc["scale"] == "binary":
+        return st.radio(label, options=[1, 0], format_func=YES_NO.get, index=None, horizontal=True, key=key)
+    if sc["scale"] == "ordinal":
+        return st.radio(label, options=list(range(1, sc["levels"] + 1)), index=None, horizontal=True, key=key)
+    step = 1.0 if sc["scale"] == "interval" else (sc["max"] - sc["min"]) / 100
+    return st.number_input(label + f" ({sc['min']:g} to {sc['max']:g})", min_value=sc["min"], max_value=sc["max"],
+                           value=None, step=step, key=key)
+
+
+def answer_inputs(mode: str, dims: list[dict], key: str) -> tuple[dict, dict]:
+    """The inputs of one item; returns ({dimension: value or None}, {dimension: reason})."""
     values: dict = {}
+    reasons: dict = {}
     if mode == "likert":
-        for d in config["dimensions"]:
+        for d in dims:
+            values[d["name"]] = _scale_input(d, f"dim_{d['name']}_{key}")
             anchors = d.get("anchors") or {}
-            st.radio(
-                f"**{d['name'].capitalize()}**: {d.get('description', '')}",
-                options=[1, 2, 3, 4, 5], index=None, horizontal=True, key=f"dim_{d['name']}_{key}",
-            )
-            if anchors:
+            if anchors and scale_of(d)["scale"] != "binary":
                 st.caption(" · ".join(f"{k} = {v}" for k, v in sorted(anchors.items())))
-            values[d["name"]] = st.session_state.get(f"dim_{d['name']}_{key}")
+    elif mode == "checklist":
+        for d in dims:
+            values[d["name"]] = st.radio(f"**{d.get('description') or d['name']}**", options=[1, 0],
+                                         format_func=YES_NO.get, index=None, horizontal=True,
+                                         key=f"chk_{d['name']}_{key}")
+            reasons[d["name"]] = st.text_input("Why? (optional)", key=f"why_{d['name']}_{key}", max_chars=500)
     elif mode == "pairwise":
-        for d in config["dimensions"]:
-            st.radio(
+        for d in dims:
+            values[d["name"]] = st.radio(
                 f"**{d.get('description') or d['name']}**", options=list(PAIRWISE_LABELS),
                 format_func=PAIRWISE_LABELS.get, index=None, horizontal=True, key=f"pw_{d['name']}_{key}",
             )
-            values[d["name"]] = st.session_state.get(f"pw_{d['name']}_{key}")
     else:
-        st.radio("**Who wrote this answer?**", options=list(TURING_LABELS), format_func=TURING_LABELS.get,
-                 index=None, horizontal=True, key=f"guess_{key}")
-        st.radio("**How sure are you?** (1 = guessing, 5 = certain)", options=[1, 2, 3, 4, 5], index=None,
-                 horizontal=True, key=f"conf_{key}")
-        values = {"guess": st.session_state.get(f"guess_{key}"), "confidence": st.session_state.get(f"conf_{key}")}
-    return values
+        values["guess"] = st.radio("**Who wrote this answer?**", options=list(TURING_LABELS),
+                                   format_func=TURING_LABELS.get, index=None, horizontal=True, key=f"guess_{key}")
+        values["confidence"] = st.radio("**How sure are you?** (1 = guessing, 5 = certain)", options=[1, 2, 3, 4, 5],
+                                        index=None, horizontal=True, key=f"conf_{key}")
+    return values, reasons

@@ -1,8 +1,11 @@
-"""`creativity-bench rate [--db URL] [--study ID] [--port N]`: start the rater app.
+"""`creativity-bench rate [--db URL] [--study ID] [--port N] [--address IP]`: start the rater app.
 
 The settings reach the app through the environment (CREATIVITY_BENCH_DB,
 CREATIVITY_BENCH_STUDY), so several servers behind one load balancer can share one
-PostgreSQL store by starting each with the same ``--db``.
+PostgreSQL store by starting each with the same ``--db``. The server listens on
+127.0.0.1 unless ``--address`` says otherwise (put it behind a proxy with TLS, or pass
+``--address 0.0.0.0`` knowingly), and never sends error details to the browser: a rater
+sees a friendly page and the details go to the server's log.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from typing import Optional
 import typer
 
 
-def streamlit_command(port: int, address: str = "0.0.0.0") -> list[str]:
-    """The `streamlit run` line for raters/app.py (no sidebar page list, no telemetry)."""
+def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
+    """The `streamlit run` line for raters/app.py (no sidebar page list, no telemetry, no
+    error details in the browser)."""
     import sys
     from pathlib import Path
 
@@ -23,7 +27,7 @@ def streamlit_command(port: int, address: str = "0.0.0.0") -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--client.showSidebarNavigation", "false", "--client.toolbarMode", "viewer",
-            "--server.fileWatcherType", "none"]
+            "--server.fileWatcherType", "none", "--client.showErrorDetails", "none"]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,9 +38,15 @@ def register(app: typer.Typer) -> None:
         db: Optional[str] = typer.Option(None, "--db", help="Ratings store URL (default results/ratings.db)."),
         study: Optional[str] = typer.Option(None, "--study", help="Study raters land in (default: the only open one)."),
         port: int = typer.Option(8501, "--port"),
-        address: str = typer.Option("0.0.0.0", "--address"),
+        address: str = typer.Option("127.0.0.1", "--address", help="Interface to listen on (0.0.0.0: every one)."),
     ) -> None:
-        """Start the Streamlit rating app."""
+        """Start the Streamlit rating app (admin page: /?page=admin).
+
+        \b
+        Examples:
+          creativity-bench rate --study pilot --port 8501
+          creativity-bench rate --db postgresql://HOST/DB --address 0.0.0.0
+        """
         import os
 
         from benchmark.studies import open_store

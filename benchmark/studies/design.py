@@ -1,10 +1,10 @@
-"""Study design: pool model runs and human responses into a blind, balanced study.
+"""Study design: pool model runs and human responses into a blind, balanced, sized study.
 
-Why: a study must be built from the same response records the rest of the tool uses
-(``benchmark.records.RESPONSE_COLUMNS``), with every text normalised and hidden behind an
-opaque id, so that the only way back to a source is the export, after rating is over.
-Everything random (ids, sampling, pairing, check values) comes from the study's seed, so a
-design can be rebuilt exactly.
+Why: every text is normalised and hidden behind an opaque id, so the only way back to a
+source is the export, after rating is over. Everything random (ids, sampling, pairing,
+check values, check positions) comes from the study's seed, so a design can be rebuilt
+exactly. The design also answers what a panel needs before launch: how long a session
+takes, how many raters are needed, and the codes for every way a session can end.
 """
 
 from __future__ import annotations
@@ -20,41 +20,32 @@ import pandas as pd
 
 from benchmark import __version__
 from benchmark.errors import BenchError
-from benchmark.records import is_human_source
+from benchmark.studies import plan
 from benchmark.studies.blinding import normalise_text, opaque_ids, reveals_source
+from benchmark.studies.checks import EXTRA_CHECKS, PRACTICE, make_checks
+from benchmark.studies.compat import check_turing, pairwise_coverage, pairwise_warnings
+from benchmark.studies.dimensions import DEFAULT_DIMENSIONS, PAIRWISE_DIMENSION, plain_dims, plan_questions
+from benchmark.studies.panel import check_pool, check_study_id
+from benchmark.studies.sources import load_sources
 from benchmark.tabular import read_table
 
-MODES = ("likert", "pairwise", "turing", "respond")
+MODES = ("likert", "pairwise", "turing", "checklist", "respond")
+ENDS = ("completion", "screened", "no_work", "declined", "closed")
 
-DEFAULT_DIMENSIONS: list[dict] = [
-    {"name": "originality", "description": "How uncommon and clever is it?",
-     "anchors": {"1": "obvious, what most people would say", "3": "somewhat unusual", "5": "highly original"}},
-    {"name": "usefulness", "description": "Does it work for the purpose?",
-     "anchors": {"1": "impossible or nonsensical", "3": "workable with some effort", "5": "clearly workable"}},
-    {"name": "surprise", "description": "Does it make you think 'I hadn't thought of that'?",
-     "anchors": {"1": "not surprising", "3": "a little surprising", "5": "very surprising yet sensible"}},
-    {"name": "overall", "description": "Overall creativity.",
-     "anchors": {"1": "not creative", "3": "moderately creative", "5": "very creative"}},
-]
-PAIRWISE_DIMENSION = {"name": "creativity", "description": "Which answer is more creative?", "anchors": {}}
-
-# Practice answers are neutral examples written for the tutorial; they are never stored as
-# ratings or exported, and never labelled with any source.
-PRACTICE = [
-    ("Practice: list unusual uses for a paperclip.", "1. Hold a bookmark in place\n2. Reset a router through the pinhole"),
-    ("Practice: list unusual uses for a paperclip.", "1. Bend it into a tiny sculpture of a bicycle"),
-]
+__all__ = ["DEFAULT_DIMENSIONS", "ENDS", "MODES", "StudySpec", "completion_link", "create_study", "design_study",
+           "ending", "load_sources", "prepare_study", "respond_items", "write_study"]
 
 
 @dataclass
 class StudySpec:
-    """Everything that defines a study besides its responses."""
+    """Everything that defines a study besides its responses (``config.StudyFile`` builds one)."""
 
     study_id: str
     mode: str = "likert"
     k: int = 3
     seed: int = 0
-    dimensions: list[dict] | None = None
+    dimensions: list[dict] | dict[str, list[dict]] | None = None
+    checklist: list[dict] | dict[str, list[dict]] | None = None
     check_rate: float = 0.1
     min_time_s: float = 3.0
     lease_s: float = 900.0
@@ -68,157 +59,134 @@ class StudySpec:
     pool: str | None = None  # respond mode: the human/<pool> name
     suite: str | None = None  # respond mode
     title: str = "Rating creative answers"
+    items_per_rater: int | None = None  # None: a session of about `session_minutes`; 0: every item
+    session_minutes: float = plan.DEFAULT_SESSION_MINUTES
+    codes: dict[str, str] = field(default_factory=dict)  # end -> code (completion, screened, no_work, declined, closed)
+    return_url: str | None = None  # panel link for the other ends ({code} is filled in)
+    public_url: str | None = None  # where raters reach the app (for the printed study link)
+    consent: dict[str, str] = field(default_factory=dict)  # text, contact, irb
+    instructions: str | None = None
+    practice: list[dict] | None = None
+    estimated_minutes: float | None = None
+    payment: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:
         if self.mode not in MODES:
             raise BenchError(f"unknown study mode '{self.mode}'", fix=f"use one of {', '.join(MODES)}")
-        if not self.study_id or any(c in self.study_id for c in "/\\ ?&#"):
-            raise BenchError(f"bad study id '{self.study_id}'", fix="use letters, digits, '-' and '_'")
+        check_study_id(self.study_id)
         if self.mode != "respond" and self.k < 1:
             raise BenchError(f"k must be at least 1 (got {self.k})", fix="pass --k 3 for three ratings per item")
         if not 0 <= self.check_rate <= 1:
             raise BenchError(f"check rate {self.check_rate} is outside 0-1", fix="pass e.g. --check-rate 0.1")
+        if self.min_time_s < 0 or self.lease_s <= 0:
+            raise BenchError("min time must be >= 0 and the lease > 0 seconds", fix="e.g. --min-time 3 --lease 900")
+        if self.pool:
+            check_pool(self.pool)
 
 
-# --------------------------------------------------------------------------- loading
+# --------------------------------------------------------------------------- ends
 
-def _read_responses(path: str | Path) -> tuple[pd.DataFrame, str]:
-    p = Path(path)
-    if p.is_dir():
-        p = p / "responses.parquet"
-        if not p.exists():
-            raise BenchError("run folder has no responses.parquet", where=str(p.parent), fix="point at a finished run")
-    return read_table(p, required=["task_id", "item_id", "text"]), (p.parent.name if p.name == "responses.parquet" else p.stem)
+def completion_link(url: str, code: str | None) -> str:
+    """``{code}`` in the configured URL is replaced; otherwise ``cc=CODE`` is appended."""
+    if not code:
+        return url.replace("{code}", "")
+    if "{code}" in url:
+        return url.replace("{code}", code)
+    return url + ("&" if "?" in url else "?") + f"cc={code}"
 
 
-def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), pool: str | None = None) -> pd.DataFrame:
-    """Responses from run folders/files and human tables, with the key columns filled in.
+def ending(config: dict, end: str) -> dict:
+    """The code and return link a rater gets at one end (studies made before ``ends`` existed
+    had a completion code and URL only)."""
+    ends = config.get("ends") or {}
+    if end in ends:
+        return ends[end]
+    if end == "completion":
+        code, url = config.get("completion_code"), config.get("completion_url")
+        return {"code": code, "url": completion_link(url, code) if url else None}
+    return {"code": None, "url": None}
 
-    Human tables must say ``source`` = ``human/<pool>`` on every row, or be given a pool:
-    a model's output can never enter a study as human.
+
+def resolve_ends(spec: StudySpec) -> dict[str, dict]:
+    """A code and, when a panel link is configured, a return link for every way a session ends.
+
+    Codes not given are drawn from ``secrets`` (not from the study's seed, which is
+    published: a code anyone can recompute pays anyone), distinct from each other; a closed
+    study shares the no-work code unless it has its own.
     """
-    frames = []
-    for path in runs:
-        df, run_id = _read_responses(path)
-        if "source" not in df.columns:
-            raise BenchError("missing column source", where=str(path), fix="runs record the model spec in 'source'")
-        df = df.copy()
-        frames.append(_fill(df, run_id))
-    for path in humans:
-        df, run_id = _read_responses(path)
-        df = df.copy()
-        if "source" not in df.columns:
-            if not pool:
-                raise BenchError("human responses have no 'source' column", where=str(path),
-                                 fix="add source=human/<pool> or pass --pool NAME")
-            df["source"] = f"human/{pool.removeprefix('human/')}"
-        bad = df.loc[~df["source"].astype(str).map(is_human_source), "source"]
-        if len(bad):
-            raise BenchError(f"{len(bad)} row(s) have a non-human source such as '{bad.iloc[0]}'", where=str(path),
-                             fix="human files must use source human/<pool>; pass model runs with --run")
-        frames.append(_fill(df, run_id))
-    if not frames:
-        raise BenchError("no responses given", fix="pass --run RUN_DIR and/or --human FILE")
-    df = pd.concat(frames, ignore_index=True)
-    if "error" in df.columns:
-        df = df[df["error"].isna()]
-    df = df[df["text"].notna() & (df["text"].astype(str).str.strip() != "")].copy()
-    df["text"] = df["text"].astype(str)
-    df["task_id"] = df["task_id"].astype(str)
-    df["item_id"] = df["item_id"].astype(str)
-    df["source"] = df["source"].astype(str)
-    df["task_version"] = df["task_version"].fillna("unknown").astype(str)
-    df["sample_idx"] = df["sample_idx"].astype(int)
-    dup = df.duplicated(["task_id", "task_version", "item_id", "source", "sample_idx"])
-    if dup.any():
-        raise BenchError(f"{int(dup.sum())} responses share a key (task_id, task_version, item_id, source, sample_idx)",
-                         fix="give each sample its own sample_idx, or do not pass the same run twice")
-    return df.reset_index(drop=True)
-
-
-def _fill(df: pd.DataFrame, run_id: str) -> pd.DataFrame:
-    """Fill optional key columns per input file (before pooling, so each file counts its own samples)."""
-    df = df.copy()
-    if "run_id" not in df.columns:
-        df["run_id"] = run_id
-    for col in ("task_id", "item_id", "source"):
-        df[col] = df[col].astype(str)
-    if "task_version" not in df.columns:
-        versions = {t: _task_version(t) for t in df["task_id"].unique()}
-        df["task_version"] = df["task_id"].map(versions)
-    if "sample_idx" not in df.columns:
-        df["sample_idx"] = df.groupby(["task_id", "item_id", "source"]).cumcount()
-    if "prompt" not in df.columns:
-        df["prompt"] = None
-    return df
-
-
-def _task_item(task_id: str, item_id: str):
-    try:
-        from benchmark.tasks import get_item
-
-        return get_item(task_id, item_id)
-    except Exception:  # unknown task or item: the study still works from the responses alone
-        return None
-
-
-def _task_version(task_id: str) -> str:
-    try:
-        from benchmark.tasks import load_task
-
-        return str(load_task(task_id).version)
-    except Exception:
-        return "unknown"
-
-
-def _plain_dims(dims: list[dict]) -> list[dict]:
-    out = []
-    for d in dims:
-        anchors = {str(k): str(v) for k, v in (d.get("anchors") or {}).items()}
-        out.append({"name": str(d["name"]), "description": str(d.get("description", "")), "anchors": anchors})
+    codes = {**spec.codes}
+    if spec.completion_code:
+        codes["completion"] = spec.completion_code
+    for end in ENDS:
+        while end not in codes and end != "closed":
+            code = secrets.token_hex(4).upper()
+            if code not in codes.values():
+                codes[end] = code
+    codes.setdefault("closed", codes["no_work"])
+    out = {}
+    for end in ENDS:
+        url = (spec.completion_url or spec.return_url) if end == "completion" else (spec.return_url or spec.completion_url)
+        out[end] = {"code": codes[end], "url": completion_link(url, codes[end]) if url else None}
     return out
-
-
-def default_dimensions(df: pd.DataFrame) -> list[dict]:
-    """The rating dimensions of the pooled tasks when they agree, else the four classic ones."""
-    found = []
-    for (task_id, item_id), _ in df.groupby(["task_id", "item_id"]):
-        item = _task_item(task_id, item_id)
-        dims = _plain_dims(item.dimensions) if item is not None and item.dimensions else None
-        if dims and dims not in found:
-            found.append(dims)
-    return found[0] if len(found) == 1 else _plain_dims(DEFAULT_DIMENSIONS)
 
 
 # --------------------------------------------------------------------------- design
 
+def _prompts(df: pd.DataFrame) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for (task_id, item_id), grp in df.groupby(["task_id", "item_id"]):
+        try:
+            from benchmark.tasks import get_item
+
+            out[(task_id, item_id)] = get_item(task_id, item_id).prompt
+        except Exception:  # unknown task or item: the prompt the answers were given, if recorded
+            given = grp["prompt"].dropna()
+            out[(task_id, item_id)] = given.iloc[0] if len(given) else f"{task_id}: {item_id}"
+    return out
+
+
 def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = None) -> dict:
-    """Turn pooled responses into the rows a Store writes: config, texts, sources, items."""
+    """Turn pooled responses into the rows a Store writes: config, texts, sources, items.
+
+    Also returns ``warnings`` (design problems that do not stop it) and ``summary``.
+    """
     spec.validate()
     rng = random.Random(spec.seed)
+    warnings: list[str] = []
     if spec.tasks:
         df = df[df["task_id"].isin(spec.tasks)]
+        if df.empty:
+            raise BenchError(f"no responses for task(s) {', '.join(spec.tasks)}", fix="check --task against the runs")
     df = df.copy()
     df["flag"] = [reveals_source(t, s) for t, s in zip(df["text"], df["source"])]
     df["excluded"] = df["flag"].notna() & (not spec.include_revealing)
+
+    sets: dict[str, list[dict]] = {}
+    task_set: dict[str, str] = {}
+    if spec.mode in ("likert", "checklist"):
+        q = plan_questions(spec.mode, df[~df["excluded"]], spec.dimensions, spec.checklist)
+        sets, task_set = q.sets, q.task_set
+        warnings += list(q.left_out.values()) + q.notes
+        df.loc[~df["task_id"].isin(list(task_set)), "excluded"] = True
+        dims = q.union()
+    elif spec.mode == "pairwise":
+        if isinstance(spec.dimensions, dict):
+            raise BenchError("pairwise studies ask one set of questions for every pair", fix="give dimensions as a list")
+        dims = plain_dims(spec.dimensions or [PAIRWISE_DIMENSION])
+    else:
+        if spec.dimensions:
+            raise BenchError("a turing study asks who wrote each answer; it takes no dimensions",
+                             fix="leave out dimensions (--dimension)")
+        dims = []
     usable = df[~df["excluded"]]
     if usable.empty:
         raise BenchError("no usable responses left after filtering", fix="check --task and the input files")
+    if spec.mode == "turing":
+        check_turing(usable)
 
-    prompts: dict[tuple[str, str], str] = {}
-    for (task_id, item_id), grp in df.groupby(["task_id", "item_id"]):
-        item = _task_item(task_id, item_id)
-        given = grp["prompt"].dropna()
-        prompts[(task_id, item_id)] = (item.prompt if item is not None else (given.iloc[0] if len(given) else f"{task_id}: {item_id}"))
-
-    if spec.mode == "pairwise":
-        dims = _plain_dims(spec.dimensions or [PAIRWISE_DIMENSION])
-    else:
-        dims = _plain_dims(spec.dimensions or default_dimensions(usable))
-
-    text_ids = opaque_ids(len(df), rng, "t")
-    df["text_id"] = text_ids
+    prompts = _prompts(df)
+    df["text_id"] = opaque_ids(len(df), rng, "t")
     texts = [{"text_id": r.text_id, "prompt": prompts[(r.task_id, r.item_id)], "text": normalise_text(r.text)}
              for r in df.itertuples()]
     sources = [{"text_id": r.text_id, "run_id": None if pd.isna(r.run_id) else str(r.run_id), "task_id": r.task_id,
@@ -226,6 +194,7 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
                 "sample_idx": int(r.sample_idx), "original_text": r.text,
                 "flag": r.flag, "excluded": bool(r.excluded)} for r in df.itertuples()]
     usable = df[~df["excluded"]]
+    task_of = dict(zip(df["text_id"], df["task_id"]))
 
     pairs: list[tuple[str, str | None]]
     if spec.mode == "pairwise":
@@ -243,86 +212,87 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
     rng.shuffle(pairs)
     if spec.max_items and len(pairs) > spec.max_items:
         pairs = pairs[: spec.max_items]
+    n_items = len(pairs)
 
-    item_ids = opaque_ids(len(pairs) + 64, rng, "i")
-    items = [{"item_id": item_ids[i], "kind": "item", "text_a": a, "text_b": b, "ord": i, "expected": None}
-             for i, (a, b) in enumerate(pairs)]
-    extra_texts, extra_items = _checks_and_practice(spec, dims, rng, list(prompts.values()), item_ids[len(pairs):],
-                                                    len(pairs), gold)
+    # ---- the session: items per rater, checks, minutes, raters needed
+    words = pd.Series([len(t["text"].split()) for t in texts if t["text_id"] in {p[0] for p in pairs}])
+    n_questions = (sum(len(v) for v in sets.values()) / len(sets)) if sets else max(1, len(dims))
+    item_s = plan.seconds_per_item(spec.mode, float(words.median()) if len(words) else 0.0, int(round(n_questions)))
+    asked = spec.items_per_rater if spec.items_per_rater is not None else spec.extra.get("items_per_rater")
+    if asked is None:
+        per_rater = plan.items_per_rater(n_items, item_s, spec.check_rate, spec.session_minutes)
+    elif int(asked) == 0:
+        per_rater = n_items
+    else:
+        per_rater = min(int(asked), n_items)
+        if int(asked) > n_items:
+            warnings.append(f"items_per_rater is {asked} but the study has {n_items} items: each rater rates at "
+                            f"most {n_items}")
+    checks_per_rater = plan.checks_for(per_rater, spec.check_rate)
+    if checks_per_rater == 0:
+        warnings.append("no attention checks (check rate 0): raters cannot be screened out - set checks.rate, "
+                        "e.g. 0.1 (--check-rate 0.1)")
+    minutes = plan.session_minutes(per_rater, checks_per_rater, item_s)
+    if per_rater == n_items and spec.k > 1 and minutes > 25:
+        warnings.append(f"a session of every item takes about {minutes:.0f} minutes: set items_per_rater")
+
+    n_attention = checks_per_rater + EXTRA_CHECKS if checks_per_rater else 0
+    n_extra = n_attention + (len(gold) if gold is not None else 0) + len(spec.practice if spec.practice is not None
+                                                                         else PRACTICE)
+    item_ids = iter(opaque_ids(n_items + n_extra, rng, "i"))
+    items = [{"item_id": next(item_ids), "kind": "item", "text_a": a, "text_b": b, "ord": i, "expected": None,
+              "dimset": task_set.get(task_of[a])} for i, (a, b) in enumerate(pairs)]
+    by_prompt = sorted({(prompts[(r.task_id, r.item_id)], task_set.get(r.task_id)) for r in usable.itertuples()},
+                       key=lambda x: (x[0], x[1] or ""))
+    extra_texts, extra_items = make_checks(spec.mode, sets or ({"all": dims} if dims else {}), by_prompt, n_attention,
+                                           gold, spec.practice, rng, lambda: next(item_ids), n_items)
+    if spec.mode in ("pairwise", "turing"):
+        for it in extra_items:
+            it["dimset"] = None
     texts += extra_texts
     items += extra_items
+    n_check_items = sum(1 for i in extra_items if i["kind"] in ("attention", "gold"))
+    if gold is not None and len(gold) and not checks_per_rater:
+        raise BenchError("gold items are shown at check positions, and this design has none",
+                         fix="set checks.rate above 0 (--check-rate 0.1)")
 
+    ends = resolve_ends(spec)
+    coverage = None
+    if spec.mode == "pairwise":
+        source_of = dict(zip(df["text_id"], df["source"]))
+        coverage = pairwise_coverage([(a, b) for a, b in pairs], source_of, spec.k)
+        warnings += pairwise_warnings(coverage, spec.k)
     config = {
-        "mode": spec.mode, "k": spec.k, "seed": spec.seed, "dimensions": dims, "scale": 5,
-        "check_rate": spec.check_rate,
-        "check_every": (round(1 / spec.check_rate) if spec.check_rate > 0 else 0),
+        "mode": spec.mode, "k": spec.k, "seed": spec.seed, "dimensions": dims,
+        "dimension_sets": sets if len(sets) > 1 else {}, "scale": 5,
+        "check_rate": spec.check_rate, "n_items": n_items, "n_check_items": n_check_items,
+        "items_per_rater": per_rater, "checks_per_rater": checks_per_rater,
+        "seconds_per_item": round(item_s, 1), "minutes_per_rater": round(minutes, 1),
+        "estimated_minutes": spec.estimated_minutes or max(1, round(minutes)),
+        "raters_needed": plan.raters_needed(n_items, spec.k, per_rater),
         "min_time_s": spec.min_time_s, "lease_s": spec.lease_s, "max_failed_checks": spec.max_failed_checks,
-        "completion_code": spec.completion_code or secrets.token_hex(4).upper(),
-        "completion_url": spec.completion_url, "title": spec.title,
+        "ends": ends, "completion_code": ends["completion"]["code"], "completion_url": ends["completion"]["url"],
+        "title": spec.title, "consent": spec.consent, "instructions_text": spec.instructions,
+        "payment": spec.payment, "public_url": spec.public_url,
         "include_revealing": spec.include_revealing, "tool_version": __version__,
         "n_excluded": int(df["excluded"].sum()), "n_flagged": int(df["flag"].notna().sum()),
-        **spec.extra,
+        **{k: v for k, v in spec.extra.items() if k != "items_per_rater"},
     }
-    return {"config": config, "texts": texts, "sources": sources, "items": items}
-
-
-def _checks_and_practice(spec: StudySpec, dims: list[dict], rng: random.Random, prompts: list[str],
-                         free_ids: list[str], ord0: int, gold: pd.DataFrame | None) -> tuple[list[dict], list[dict]]:
-    """Attention checks (instructed answers), gold items (known answers) and practice items."""
-    texts: list[dict] = []
-    items: list[dict] = []
-    ids = iter(free_ids)
-    tids = iter(opaque_ids(200, rng, "t"))
-    names = [d["name"] for d in dims]
-
-    def add(kind: str, prompt: str, a: str, b: str | None, expected: dict | None) -> None:
-        ta = next(tids)
-        texts.append({"text_id": ta, "prompt": prompt, "text": a})
-        tb = None
-        if b is not None:
-            tb = next(tids)
-            texts.append({"text_id": tb, "prompt": prompt, "text": b})
-        if expected is not None and "winner" in expected:
-            expected = {"winner_text": ta if expected.pop("winner") == "a" else tb}
-        items.append({"item_id": next(ids), "kind": kind, "text_a": ta, "text_b": tb, "ord": ord0 + len(items),
-                      "expected": expected})
-
-    if spec.check_rate > 0 and spec.mode != "respond":
-        for _ in range(5):
-            prompt = rng.choice(prompts)
-            if spec.mode == "likert":
-                v = rng.randint(1, 5)
-                add("attention", prompt, f"This is an attention check, not an answer. Please rate every scale {v}.",
-                    None, {"values": {n: v for n in names}, "tolerance": 0})
-            elif spec.mode == "pairwise":
-                add("attention", prompt, "Attention check: please choose this answer.",
-                    "Attention check: do not choose this answer; choose the other one.", {"winner": "a"})
-            else:
-                guess = rng.choice(["human", "ai"])
-                add("attention", prompt, f"This is an attention check. Please answer '{'Human' if guess == 'human' else 'AI'}' "
-                    "with confidence 5.", None, {"guess": guess, "confidence": 5})
-    if gold is not None and len(gold):
-        for r in gold.to_dict("records"):
-            prompt = str(r.get("prompt") or rng.choice(prompts))
-            if spec.mode == "likert":
-                want = {n: int(r[n]) for n in names if n in r and pd.notna(r[n])}
-                if not want:
-                    raise BenchError("gold rows need at least one dimension column", fix=f"add one of {', '.join(names)}")
-                add("gold", prompt, normalise_text(str(r["text"])), None, {"values": want, "tolerance": 1})
-            elif spec.mode == "pairwise":
-                winner = str(r["winner"])
-                if winner not in ("left", "right"):
-                    raise BenchError(f"gold winner '{winner}' is not left or right")
-                add("gold", prompt, normalise_text(str(r["left_text"])), normalise_text(str(r["right_text"])),
-                    {"winner": "a" if winner == "left" else "b"})
-            else:
-                add("gold", prompt, normalise_text(str(r["text"])), None,
-                    {"guess": "human" if is_human_source(str(r["source"])) else "ai"})
-    if spec.mode != "respond":
-        for prompt, text in PRACTICE:
-            other = "2. Use it as a tiny lock pick\n3. Make a zipper pull" if spec.mode == "pairwise" else None
-            add("practice", prompt, text, other, None)
-    return texts, items
+    summary = {
+        "study_id": spec.study_id, "mode": spec.mode, "items": n_items, "k": spec.k,
+        "ratings_needed": n_items * spec.k, "responses": int(len(df)),
+        "excluded_revealing": int((df["flag"].notna() & df["excluded"]).sum()), "flagged_revealing": config["n_flagged"],
+        "sources": sorted(usable["source"].unique().tolist()),
+        "tasks": sorted(usable["task_id"].unique().tolist()),
+        "items_per_rater": per_rater, "checks_per_rater": checks_per_rater,
+        "minutes_per_rater": config["minutes_per_rater"], "estimated_minutes": config["estimated_minutes"],
+        "raters_needed": config["raters_needed"], "codes": {e: v["code"] for e, v in ends.items()},
+        "return_links": {e: v["url"] for e, v in ends.items() if v["url"]},
+        "warnings": warnings,
+    }
+    if coverage is not None:
+        summary["battles_per_source_pair"] = coverage.to_dict(orient="records")
+    return {"config": config, "texts": texts, "sources": sources, "items": items, "summary": summary}
 
 
 def respond_items(spec: StudySpec) -> list[dict]:
@@ -344,28 +314,37 @@ def respond_items(spec: StudySpec) -> list[dict]:
             for it in task_items]
 
 
-def create_study(store, spec: StudySpec, runs: list[str | Path] = (), humans: list[str | Path] = (),
-                 pool: str | None = None, gold_file: str | Path | None = None, replace: bool = False) -> dict:
-    """Design and write a study; returns its summary (items, excluded, flagged)."""
+def prepare_study(spec: StudySpec, runs: list[str | Path] = (), humans: list[str | Path] = (),
+                  pool: str | None = None, gold_file: str | Path | None = None) -> dict:
+    """The full design, with nothing written yet (so a bad input leaves no database behind)."""
     spec.validate()
     if spec.mode == "respond":
         if not spec.pool:
             raise BenchError("respond mode needs --pool NAME (answers become source human/NAME)")
         items = respond_items(spec)
-        config = {"mode": "respond", "seed": spec.seed, "pool": spec.pool.removeprefix("human/"),
-                  "respond_items": items, "completion_code": spec.completion_code or secrets.token_hex(4).upper(),
-                  "completion_url": spec.completion_url, "title": spec.title, "tool_version": __version__,
-                  "grace_s": 15, **spec.extra}
-        store.create_study(spec.study_id, "respond", config, [], [], [], replace=replace)
-        return {"study_id": spec.study_id, "mode": "respond", "items": len(items)}
+        ends = resolve_ends(spec)
+        config = {"mode": "respond", "seed": spec.seed, "pool": check_pool(spec.pool), "respond_items": items,
+                  "ends": ends, "completion_code": ends["completion"]["code"],
+                  "completion_url": ends["completion"]["url"], "title": spec.title, "consent": spec.consent,
+                  "instructions_text": spec.instructions, "payment": spec.payment, "public_url": spec.public_url,
+                  "estimated_minutes": spec.estimated_minutes, "tool_version": __version__, "grace_s": 15,
+                  **{k: v for k, v in spec.extra.items() if k != "items_per_rater"}}
+        summary = {"study_id": spec.study_id, "mode": "respond", "items": len(items),
+                   "codes": {e: v["code"] for e, v in ends.items()}, "warnings": []}
+        return {"config": config, "texts": [], "sources": [], "items": [], "summary": summary}
     df = load_sources(runs, humans, pool)
     gold = read_table(gold_file) if gold_file else None
-    design = design_study(spec, df, gold)
+    return design_study(spec, df, gold)
+
+
+def write_study(store, spec: StudySpec, design: dict, replace: bool = False) -> dict:
+    """Write a prepared design; returns its summary."""
     store.create_study(spec.study_id, spec.mode, design["config"], design["texts"], design["sources"],
                        design["items"], replace=replace)
-    n_items = sum(1 for i in design["items"] if i["kind"] == "item")
-    return {"study_id": spec.study_id, "mode": spec.mode, "items": n_items, "k": spec.k,
-            "ratings_needed": n_items * spec.k, "responses": len(df),
-            "excluded_revealing": design["config"]["n_excluded"], "flagged_revealing": design["config"]["n_flagged"],
-            "sources": sorted(df["source"].unique().tolist())}
+    return design["summary"]
 
+
+def create_study(store, spec: StudySpec, runs: list[str | Path] = (), humans: list[str | Path] = (),
+                 pool: str | None = None, gold_file: str | Path | None = None, replace: bool = False) -> dict:
+    """Design and write a study; returns its summary (items, sizes, codes, warnings)."""
+    return write_study(store, spec, prepare_study(spec, runs, humans, pool, gold_file), replace=replace)

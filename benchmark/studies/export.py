@@ -1,8 +1,12 @@
-"""Exports: ratings in the long format of interfaces.md section 5, and respond-mode answers
-as ordinary response records.
+"""Exports: ratings in long format (likert, battles, guesses), and respond-mode answers as
+ordinary response records.
 
-This is the only module that joins ratings to ``source_map``: the true sources appear in
-exports, after rating, never on a rater page.
+This module and ``admin_views`` are the only ones that join ratings to ``source_map``: the
+true sources appear in exports and on the researcher's admin page, never on a rater page.
+Every row carries the rater's panel ids (``prolific_pid``, ``panel_study_id``,
+``session_id``), their stage and ``usable`` (False for every rating of a rater screened out
+by the attention checks), so approvals, bonuses, screen-outs and withdrawals can be done
+from the export alone.
 """
 
 from __future__ import annotations
@@ -15,16 +19,20 @@ from sqlalchemy import select
 
 from benchmark.errors import BenchError
 from benchmark.records import RESPONSE_COLUMNS
-from benchmark.studies.models import Assignment, HumanResponse, Item, Rating, SourceMap
+from benchmark.studies.models import Assignment, HumanResponse, Item, Rater, Rating, SourceMap
 from benchmark.studies.store import Store, open_store
 from benchmark.tabular import write_table
 
+PANEL_COLUMNS = ["rater_stage", "usable", "prolific_pid", "panel_study_id", "session_id"]
 LIKERT_COLUMNS = ["item_id", "rater_id", "dimension", "value", "source", "task_id", "task_version",
-                  "response_item_id", "sample_idx", "study_id", "is_check", "check_passed", "rt_s", "submitted_at"]
+                  "response_item_id", "sample_idx", "study_id", "is_check", "check_passed", "rt_s", "submitted_at",
+                  "reason", *PANEL_COLUMNS]
 BATTLE_COLUMNS = ["study_id", "rater_id", "dimension", "left_item", "right_item", "left_source", "right_source",
-                  "winner", "rt_s", "submitted_at", "task_id", "response_item_id"]
+                  "winner", "rt_s", "submitted_at", "task_id", "response_item_id", *PANEL_COLUMNS]
 GUESS_COLUMNS = ["study_id", "item_id", "rater_id", "source", "guess", "confidence", "rt_s", "submitted_at",
-                 "task_id", "task_version", "response_item_id", "sample_idx"]
+                 "task_id", "task_version", "response_item_id", "sample_idx", *PANEL_COLUMNS]
+PARTICIPANT_COLUMNS = ["rater_id", "prolific_pid", "panel_study_id", "session_id"]
+UNUSABLE_STAGES = ("screened",)
 
 
 def _ts(x: float | None) -> pd.Timestamp | None:
@@ -35,10 +43,12 @@ def _frames(store: Store, study_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd
     with store.read() as conn:
         ratings = pd.DataFrame(conn.execute(
             select(Rating.item_id, Rating.rater_id, Rating.dimension, Rating.value, Rating.rt_s, Rating.submitted_at,
-                   Rating.check_passed, Item.kind, Item.text_a, Item.text_b, Assignment.swapped)
+                   Rating.check_passed, Rating.reason, Item.kind, Item.text_a, Item.text_b, Assignment.swapped,
+                   Rater.stage.label("rater_stage"), Rater.prolific_pid, Rater.panel_study_id, Rater.session_id)
             .join(Item, (Item.study_id == Rating.study_id) & (Item.item_id == Rating.item_id))
             .join(Assignment, (Assignment.study_id == Rating.study_id) & (Assignment.item_id == Rating.item_id)
                   & (Assignment.rater_id == Rating.rater_id))
+            .join(Rater, (Rater.study_id == Rating.study_id) & (Rater.rater_id == Rating.rater_id))
             .where(Rating.study_id == study_id)
             .order_by(Rating.submitted_at, Rating.id)
         ).mappings().all())
@@ -55,13 +65,15 @@ def export_ratings(db_url: str | None, study_id: str) -> dict[str, pd.DataFrame]
     """Ratings of a study as DataFrames keyed 'likert', 'battles' or 'guesses' (the study's mode).
 
     Likert rows keep attention checks and gold items (``is_check``/``check_passed``) so an
-    analysis can screen raters; battles and guesses hold real items only.
+    analysis can screen raters; battles and guesses hold real items only. A checklist study
+    exports likert-shaped rows (one per item, rater and test; value 1 = yes, 0 = no; the
+    rater's optional ``reason``) under the key 'likert'.
     """
     store = open_store(db_url)
     study = store.get_study(study_id)
     mode = study["mode"]
     ratings, smap, _ = _frames(store, study_id)
-    if mode == "likert":
+    if mode in ("likert", "checklist"):
         return {"likert": _likert(ratings, smap, study_id)}
     if mode == "pairwise":
         return {"battles": _battles(ratings, smap, study_id)}
@@ -71,10 +83,27 @@ def export_ratings(db_url: str | None, study_id: str) -> dict[str, pd.DataFrame]
                      fix="use `creativity-bench study export-responses`")
 
 
+def study_dimensions(db_url: str | None, study_id: str) -> list[dict]:
+    """A study's dimensions with their declared scales (``scale``: binary | ordinal with
+    ``levels`` | interval | continuous with ``min``/``max``), for an analysis to pick its
+    statistics; a checklist study's tests are ``binary``."""
+    from benchmark.studies.values import scale_of
+
+    cfg = open_store(db_url).get_study(study_id)["config"]
+    return [{**d, **scale_of(d)} for d in cfg.get("dimensions", [])]
+
+
 def _lookup(smap: pd.DataFrame, text_id: str | None, col: str, kind: str):
     if kind != "item" or text_id is None or text_id not in smap.index:
         return f"check/{kind}" if col == "source" else None
     return smap.at[text_id, col]
+
+
+def _panel(r: pd.DataFrame) -> dict:
+    """The rater columns every export carries."""
+    return {"rater_stage": r["rater_stage"].values, "usable": ~r["rater_stage"].isin(UNUSABLE_STAGES).values,
+            "prolific_pid": r["prolific_pid"].values, "panel_study_id": r["panel_study_id"].values,
+            "session_id": r["session_id"].values}
 
 
 def _likert(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:
@@ -82,7 +111,7 @@ def _likert(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:
         return pd.DataFrame(columns=LIKERT_COLUMNS)
     out = pd.DataFrame({
         "item_id": r["item_id"], "rater_id": r["rater_id"], "dimension": r["dimension"],
-        "value": r["value"].astype(int),
+        "value": pd.to_numeric(r["value"]),
         "source": [_lookup(smap, t, "source", k) for t, k in zip(r["text_a"], r["kind"])],
         "task_id": [_lookup(smap, t, "task_id", k) for t, k in zip(r["text_a"], r["kind"])],
         "task_version": [_lookup(smap, t, "task_version", k) for t, k in zip(r["text_a"], r["kind"])],
@@ -93,6 +122,8 @@ def _likert(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:
         "check_passed": r["check_passed"].astype(object).where(r["kind"] != "item", None),
         "rt_s": r["rt_s"].astype(float),
         "submitted_at": [_ts(x) for x in r["submitted_at"]],
+        "reason": r["reason"].values,
+        **_panel(r),
     })
     return out[LIKERT_COLUMNS].reset_index(drop=True)
 
@@ -111,8 +142,9 @@ def _battles(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame
         "submitted_at": [_ts(x) for x in r["submitted_at"]],
         "task_id": [smap.at[t, "task_id"] for t in left],
         "response_item_id": [smap.at[t, "response_item_id"] for t in left],
+        **_panel(r),
     })
-    return out[BATTLE_COLUMNS]
+    return out[BATTLE_COLUMNS].reset_index(drop=True)
 
 
 def _guesses(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:
@@ -121,7 +153,10 @@ def _guesses(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame
         return pd.DataFrame(columns=GUESS_COLUMNS)
     wide = r.pivot_table(index=["item_id", "rater_id", "text_a"], columns="dimension", values="value",
                          aggfunc="first").reset_index()
-    meta = r.groupby(["item_id", "rater_id"]).agg(rt_s=("rt_s", "first"), submitted_at=("submitted_at", "first")).reset_index()
+    meta = r.groupby(["item_id", "rater_id"]).agg(
+        rt_s=("rt_s", "first"), submitted_at=("submitted_at", "first"), rater_stage=("rater_stage", "first"),
+        prolific_pid=("prolific_pid", "first"), panel_study_id=("panel_study_id", "first"),
+        session_id=("session_id", "first")).reset_index()
     wide = wide.merge(meta, on=["item_id", "rater_id"])
     out = pd.DataFrame({
         "study_id": study_id, "item_id": wide["item_id"], "rater_id": wide["rater_id"],
@@ -132,6 +167,7 @@ def _guesses(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame
         "task_version": [smap.at[t, "task_version"] for t in wide["text_a"]],
         "response_item_id": [smap.at[t, "response_item_id"] for t in wide["text_a"]],
         "sample_idx": [int(smap.at[t, "sample_idx"]) for t in wide["text_a"]],
+        **_panel(wide),
     })
     return out[GUESS_COLUMNS].sort_values("submitted_at").reset_index(drop=True)
 
@@ -149,9 +185,9 @@ def export_responses(db_url: str | None, study_id: str) -> pd.DataFrame:
 
     ``sample_idx`` is the participant's join order, so each person's answer to an item has
     its own key; answers given after the time limit carry ``error='over_time_limit'``.
+    After the response columns come the participant's ids (``PARTICIPANT_COLUMNS``), so a
+    withdrawal can be honoured in every copy made from this export.
     """
-    from benchmark.studies.models import Rater
-
     store = open_store(db_url)
     study = store.get_study(study_id)
     if study["mode"] != "respond":
@@ -160,12 +196,12 @@ def export_responses(db_url: str | None, study_id: str) -> pd.DataFrame:
     formats = {(i["task_id"], i["item_id"]): i.get("answer_format") for i in cfg.get("respond_items", [])}
     with store.read() as conn:
         rows = pd.DataFrame(conn.execute(
-            select(HumanResponse, Rater.seq)
+            select(HumanResponse, Rater.seq, Rater.prolific_pid, Rater.panel_study_id, Rater.session_id)
             .join(Rater, (Rater.study_id == HumanResponse.study_id) & (Rater.rater_id == HumanResponse.rater_id))
             .where(HumanResponse.study_id == study_id).order_by(HumanResponse.id)
         ).mappings().all())
     if rows.empty:
-        return pd.DataFrame(columns=RESPONSE_COLUMNS)
+        return pd.DataFrame(columns=RESPONSE_COLUMNS + PARTICIPANT_COLUMNS)
     from benchmark.tasks import parse_answer
 
     def ideas(text: str, task_id: str, item_id: str):
@@ -181,8 +217,9 @@ def export_responses(db_url: str | None, study_id: str) -> pd.DataFrame:
         "tokens": pd.array([None] * len(rows), dtype="Int64"),
         "error": [("over_time_limit" if o else None) for o in rows["over_time"]],
         "created_at": [_ts(x) for x in rows["submitted_at"]],
+        **{c: rows[c].values for c in PARTICIPANT_COLUMNS},
     })
-    return out[RESPONSE_COLUMNS]
+    return out[RESPONSE_COLUMNS + PARTICIPANT_COLUMNS]
 
 
 def write_responses(db_url: str | None, study_id: str, out: str | Path) -> Path:
@@ -194,14 +231,20 @@ def write_responses(db_url: str | None, study_id: str, out: str | Path) -> Path:
 
 
 def study_status(db_url: str | None, study_id: str) -> dict:
-    """Progress, raters and the responses left out for revealing their source."""
+    """Progress, raters, the panel codes and the responses left out for revealing their source."""
+    from benchmark.studies.admin_views import withdrawals
+
     store = open_store(db_url)
     study = store.get_study(study_id)
     cfg = study["config"]
     out = {"study_id": study_id, "mode": study["mode"], "status": study["status"], "db": store.safe_url}
+    out["codes"] = {end: v.get("code") for end, v in (cfg.get("ends") or {}).items()} or {
+        "completion": cfg.get("completion_code")}
     raters = store.rater_quality(study_id)
     out["raters"] = int(len(raters))
     out["raters_done"] = int((raters["stage"] == "done").sum()) if len(raters) else 0
+    out["raters_by_stage"] = {str(k): int(v) for k, v in raters["stage"].value_counts().items()} if len(raters) else {}
+    out["withdrawn"] = int(len(withdrawals(store, study_id)))
     if study["mode"] == "respond":
         with store.read() as conn:
             n = conn.execute(select(HumanResponse.id).where(HumanResponse.study_id == study_id)).all()
@@ -210,6 +253,9 @@ def study_status(db_url: str | None, study_id: str) -> dict:
         return out
     prog = store.progress(study_id)
     out["k"] = cfg.get("k")
+    for key in ("items_per_rater", "minutes_per_rater", "raters_needed"):
+        if key in cfg:
+            out[key] = cfg[key]
     out["items"] = int(len(prog))
     out["items_complete"] = int((prog["done"] >= prog["k"]).sum()) if len(prog) else 0
     out["ratings_done"] = int(prog["done"].sum()) if len(prog) else 0

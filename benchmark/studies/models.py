@@ -45,7 +45,7 @@ class Study(Base):
 
     __tablename__ = "studies"
     study_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(20))  # likert | pairwise | turing | respond
+    mode: Mapped[str] = mapped_column(String(20))  # likert | pairwise | turing | checklist | respond
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
     config: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -89,6 +89,9 @@ class Item(Base):
     text_b: Mapped[str | None] = mapped_column(String(40), nullable=True)
     ord: Mapped[int] = mapped_column(Integer)
     expected: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # checks only
+    # which of the study's dimension sets (config["dimension_sets"]) this item is rated on;
+    # None = the study's only set (schema version 1 had one set per study)
+    dimset: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
 
 class Slot(Base):
@@ -157,7 +160,24 @@ class Rating(Base):
     rt_s: Mapped[float] = mapped_column(Float)
     submitted_at: Mapped[float] = mapped_column(Float)
     check_passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # checklist: the rater's optional why
     __table_args__ = (UniqueConstraint("study_id", "item_id", "rater_id", "dimension", name="uq_rating"),)
+
+
+class Withdrawal(Base):
+    """The record that a participant withdrew: their data is deleted, this row stays.
+
+    It keeps the rater id (the panel id, for Prolific) so the researcher can show that the
+    request was honoured, and how much was deleted; nothing else about the person.
+    """
+
+    __tablename__ = "withdrawals"
+    study_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rater_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    withdrawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ratings_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    responses_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class HumanResponse(Base):

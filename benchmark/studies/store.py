@@ -1,69 +1,54 @@
-"""The ratings store: engines, migrations, and the transactions raters run.
+"""The ratings store: studies, raters, screen-outs and withdrawals (claims and submits in
+``claims``, respond mode in ``respond_store``, engines and migrations in ``engine``).
 
 Why it looks like this:
-- SQLite is the default (``results/ratings.db``): WAL so readers never block the writer,
-  a busy timeout so writers queue instead of failing, ``BEGIN IMMEDIATE`` for every write
-  so two raters never both read "slot free" and then race to upgrade their locks, and a
-  fresh connection per operation (``NullPool``) so a killed server leaves nothing open.
-- PostgreSQL (``postgresql+psycopg://...``) lets several app servers share one store;
-  claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` so concurrent raters take different
-  slots without waiting on each other.
-- Every claim and submit is one short transaction; unique constraints turn a double
-  submit into a no-op, so a resent form or a second tab never duplicates a rating.
-- The schema is created and migrated here (``schema_version`` + ordered migrations).
+- Every write is one short transaction (``Store.write``: ``BEGIN IMMEDIATE`` on SQLite,
+  plus an in-process mutex; PostgreSQL uses row locks), so two raters never both read
+  "slot free"; unique constraints make a double submit harmless.
+- ``slots`` holds exactly k places per item. A rater screened out by the attention checks,
+  or one who withdraws, gives their places back, so every item ends with exactly k
+  *usable* ratings.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import random
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from sqlalchemy import BigInteger, and_, bindparam, cast, create_engine, literal, delete, event, exists, func, insert, or_, select, text, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from benchmark.errors import BenchError
+from benchmark.studies.engine import SCHEMA_VERSION, default_db_url, make_engine, migrate, normalise_url
 from benchmark.studies.models import (
     Assignment,
-    Base,
     HumanResponse,
     Item,
     ItemText,
     Rater,
     Rating,
     RespondStart,
-    SchemaVersion,
     Slot,
     Study,
+    Withdrawal,
 )
+from benchmark.studies.claims import ClaimsMixin, SubmitResult
+from benchmark.studies.panel import check_study_id, clean_id
+from benchmark.studies.queries import PERM_PRIME, Q
+from benchmark.studies.respond_store import RespondMixin
+from benchmark.studies.values import dims_for
 
-PERM_PRIME = 2_147_483_647  # 2**31 - 1: (ord * mult + offset) mod P is a permutation of items
-DEFAULT_DB = "results/ratings.db"
-PAIRWISE_CHOICES = ("left", "right", "tie", "both_bad")
-TURING_GUESSES = ("human", "ai")
+STAGES = ("consent", "declined", "instructions", "practice", "rating", "respond", "done", "screened", "withdrawn")
+ENDED = ("done", "screened", "withdrawn")
 
-
-def default_db_url() -> str:
-    """``CREATIVITY_BENCH_DB`` or the SQLite file ``results/ratings.db``."""
-    return os.environ.get("CREATIVITY_BENCH_DB") or f"sqlite:///{DEFAULT_DB}"
-
-
-def normalise_url(url: str) -> str:
-    """Accept a bare path for SQLite and plain ``postgresql://`` (psycopg 3 is the driver)."""
-    url = url.strip()
-    if "://" not in url:
-        return f"sqlite:///{url}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
+__all__ = ["ENDED", "SCHEMA_VERSION", "STAGES", "Store", "SubmitResult", "close_stores", "default_db_url",
+           "migrate", "normalise_url", "open_store"]
 
 
 def _now() -> float:
@@ -74,95 +59,7 @@ def _utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# --------------------------------------------------------------------------- migrations
-
-def _m1_initial(conn: Connection) -> None:
-    Base.metadata.create_all(conn)
-
-
-# Ordered, append-only: version N is MIGRATIONS[N-1]. Never edit a released one.
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def migrate(engine: Engine) -> int:
-    """Bring the schema to ``SCHEMA_VERSION``; safe to call from many processes at once."""
-    for attempt in range(20):
-        try:
-            with engine.connect() as conn:
-                conn = conn.execution_options(immediate=True)
-                with conn.begin():
-                    if engine.dialect.name == "postgresql":
-                        conn.execute(text("SELECT pg_advisory_xact_lock(731942)"))
-                    SchemaVersion.__table__.create(conn, checkfirst=True)
-                    current = conn.execute(select(func.max(SchemaVersion.version))).scalar() or 0
-                    if current > SCHEMA_VERSION:
-                        raise BenchError(
-                            f"the ratings store has schema version {current}, newer than this tool's {SCHEMA_VERSION}",
-                            where=str(engine.url.render_as_string(hide_password=True)),
-                            fix="upgrade creativity-bench",
-                        )
-                    for version in range(current + 1, SCHEMA_VERSION + 1):
-                        MIGRATIONS[version - 1](conn)
-                        conn.execute(insert(SchemaVersion).values(version=version, applied_at=_utc()))
-                    return SCHEMA_VERSION
-        except IntegrityError:  # another process applied the same version first
-            time.sleep(0.05 * (attempt + 1))
-    raise BenchError("could not migrate the ratings store", fix="check the database is reachable and writable")
-
-
-# --------------------------------------------------------------------------- engines
-
-def make_engine(url: str) -> Engine:
-    """An engine with the settings above; creates the SQLite folder if needed."""
-    url = normalise_url(url)
-    if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # Each operation checks a connection out and returns it. A small pool keeps one open:
-        # closing the last connection to a WAL file checkpoints and deletes the WAL (two fsyncs).
-        engine = create_engine(url, pool_size=4, max_overflow=100, pool_timeout=60,
-                               connect_args={"timeout": 60, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # noqa: ANN001
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout=60000")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
-
-        raw = engine.raw_connection()  # WAL is a property of the file: set it once, not per connection
-        try:
-            raw.cursor().execute("PRAGMA journal_mode=WAL")
-        finally:
-            raw.close()
-        return engine
-    if url.startswith("postgresql"):
-        return create_engine(url, pool_size=5, max_overflow=80, pool_pre_ping=True, pool_timeout=60)
-    raise BenchError(f"unsupported database URL '{url.split('://')[0]}'", fix="use sqlite:///PATH or postgresql+psycopg://...")
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    """What happened to a submit: stored, duplicate (already stored), expired, too_fast."""
-
-    status: str
-    check_passed: bool | None = None
-    rt_s: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("stored", "duplicate")
-
-
-class Store:
+class Store(ClaimsMixin, RespondMixin):
     """All reads and writes of studies, raters, claims and ratings."""
 
     def __init__(self, url: str | None = None, *, migrate_schema: bool = True):
@@ -171,6 +68,8 @@ class Store:
         self.is_pg = self.engine.dialect.name == "postgresql"
         self._configs: dict[str, dict] = {}
         self._perms: dict[tuple[str, str], tuple[int, int]] = {}
+        self._checks: dict[tuple[str, str], frozenset[int]] = {}
+        self._dimsets: dict[str, dict[str, str | None]] = {}
         self._write_lock = threading.Lock() if not self.is_pg else contextlib.nullcontext()
         if migrate_schema:
             try:
@@ -206,28 +105,30 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def _forget(self, study_id: str) -> None:
+        self._configs.pop(study_id, None)
+        self._dimsets.pop(study_id, None)
+        self._perms.clear()
+        self._checks.clear()
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
     # ------------------------------------------------------------------ studies
-    def create_study(
-        self,
-        study_id: str,
-        mode: str,
-        config: dict,
-        texts: list[dict],
-        sources: list[dict],
-        items: list[dict],
-        *,
-        replace: bool = False,
-    ) -> None:
+    def create_study(self, study_id: str, mode: str, config: dict, texts: list[dict], sources: list[dict],
+                     items: list[dict], *, replace: bool = False) -> None:
         """Write a designed study in one transaction (texts, hidden source map, items, k slots each)."""
         from benchmark.studies.models import SourceMap
 
+        check_study_id(study_id)
         k = int(config.get("k", 0))
-        self._configs.pop(study_id, None)
-        self._perms.clear()
+        self._forget(study_id)
         with self.write() as conn:
             if conn.execute(select(Study.study_id).where(Study.study_id == study_id)).first():
                 if not replace:
-                    raise BenchError(f"study '{study_id}' already exists", where=self.safe_url, fix="pick another --id or pass --replace")
+                    raise BenchError(f"study '{study_id}' already exists", where=self.safe_url,
+                                     fix="pick another id or pass --replace")
                 self._delete_study(conn, study_id)
             conn.execute(insert(Study).values(study_id=study_id, mode=mode, status="open", config=config, created_at=_utc()))
             for table, rows in ((ItemText, texts), (SourceMap, sources), (Item, items)):
@@ -248,19 +149,14 @@ class Store:
     def _delete_study(self, conn: Connection, study_id: str) -> None:
         from benchmark.studies.models import SourceMap
 
-        for table in (Rating, Assignment, Slot, HumanResponse, RespondStart, Rater, Item, SourceMap, ItemText):
+        for table in (Rating, Assignment, Slot, HumanResponse, RespondStart, Rater, Item, SourceMap, ItemText, Withdrawal):
             conn.execute(delete(table).where(table.study_id == study_id))
         conn.execute(delete(Study).where(Study.study_id == study_id))
 
     def delete_study(self, study_id: str) -> None:
-        self._configs.pop(study_id, None)
-        self._perms.clear()
+        self._forget(study_id)
         with self.write() as conn:
             self._delete_study(conn, study_id)
-
-    @property
-    def safe_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
 
     def config(self, study_id: str) -> dict:
         """A study's settings, cached: they never change after creation (status is not in them)."""
@@ -290,21 +186,19 @@ class Store:
             conn.execute(update(Study).where(Study.study_id == study_id).values(status=status))
 
     # ------------------------------------------------------------------ raters
-    def enter(
-        self,
-        study_id: str,
-        rater_id: str,
-        *,
-        prolific_pid: str | None = None,
-        panel_study_id: str | None = None,
-        session_id: str | None = None,
-    ) -> dict:
-        """Find or register a rater; the panel ids are stored on first entry and kept."""
+    def enter(self, study_id: str, rater_id: str, *, prolific_pid: str | None = None,
+              panel_study_id: str | None = None, session_id: str | None = None) -> dict:
+        """Find or register a rater; the panel ids are checked, stored on first entry and kept."""
+        rater_id = clean_id(rater_id, "the rater id") or ""
+        if not rater_id:
+            raise BenchError("a rater needs an id", fix="open the study through its panel link")
+        panel = {"prolific_pid": clean_id(prolific_pid, "PROLIFIC_PID"),
+                 "panel_study_id": clean_id(panel_study_id, "STUDY_ID"),
+                 "session_id": clean_id(session_id, "SESSION_ID")}
         known = self.get_rater(study_id, rater_id)  # every page view lands here: read first
         if known is not None:
             return known
-        study = self.get_study(study_id)
-        seed = study["config"].get("seed", 0)
+        seed = self.config(study_id).get("seed", 0)
         for _ in range(3):
             try:
                 with self.write() as conn:
@@ -316,8 +210,7 @@ class Store:
                     rng = random.Random(f"{seed}:{rater_id}")
                     seq = conn.execute(select(func.count()).select_from(Rater).where(Rater.study_id == study_id)).scalar()
                     values = dict(
-                        study_id=study_id, rater_id=rater_id, prolific_pid=prolific_pid, panel_study_id=panel_study_id,
-                        session_id=session_id, stage="consent", seq=int(seq or 0),
+                        study_id=study_id, rater_id=rater_id, **panel, stage="consent", seq=int(seq or 0),
                         perm_mult=rng.randrange(1, PERM_PRIME), perm_offset=rng.randrange(PERM_PRIME), created_at=_utc(),
                     )
                     conn.execute(insert(Rater).values(**values))
@@ -332,11 +225,67 @@ class Store:
         return dict(row) if row else None
 
     def set_stage(self, study_id: str, rater_id: str, stage: str) -> None:
+        """Move a rater on. A session that ended (done, screened, withdrawn) stays ended."""
+        if stage not in STAGES:
+            raise BenchError(f"unknown rater stage '{stage}'", fix=f"use one of {', '.join(STAGES)}")
+        if stage in ("screened", "withdrawn"):
+            raise BenchError(f"use screen_out or withdraw to move a rater to '{stage}'")
         values: dict[str, Any] = {"stage": stage}
-        if stage in ("done", "screened"):
+        if stage == "done":
             values["completed_at"] = _utc()
         with self.write() as conn:
-            conn.execute(update(Rater).where(Rater.study_id == study_id, Rater.rater_id == rater_id).values(**values))
+            conn.execute(update(Rater).where(Rater.study_id == study_id, Rater.rater_id == rater_id,
+                                             Rater.stage.not_in(ENDED)).values(**values))
+
+    def screen_out(self, study_id: str, rater_id: str) -> int:
+        """End a rater's session for failed checks; their places go back to the pool.
+
+        Their ratings stay in the store (exported with ``usable`` = False), but they no
+        longer fill a slot, so the item is rated again by someone else. Returns the number
+        of places given back.
+        """
+        p = {"study": study_id, "rater": rater_id}
+        with self.write() as conn:
+            conn.execute(update(Rater).where(Rater.study_id == study_id, Rater.rater_id == rater_id)
+                         .values(stage="screened", completed_at=_utc()))
+            conn.execute(update(Assignment).where(Assignment.study_id == study_id, Assignment.rater_id == rater_id,
+                                                  Assignment.state == "active").values(state="expired"))
+            return int(conn.execute(Q.free_rater_slots, p).rowcount or 0)
+
+    def withdraw(self, study_id: str, rater_id: str, note: str | None = None) -> dict:
+        """Delete a participant's data from a study and keep a record that they withdrew.
+
+        Deleted: their ratings, assignments, answers (respond mode) and panel ids; their
+        places go back to the pool. Kept: the rater id with stage ``withdrawn`` (so the link
+        cannot start again) and a ``withdrawals`` row with the time and what was deleted.
+        ``rater_id`` may be the rater id or the PROLIFIC_PID.
+        """
+        self.get_study(study_id)
+        with self.write() as conn:
+            row = conn.execute(select(Rater.rater_id, Rater.stage).where(
+                Rater.study_id == study_id,
+                (Rater.rater_id == rater_id) | (Rater.prolific_pid == rater_id))).first()
+            if row is None:
+                raise BenchError(f"study '{study_id}' has no rater '{rater_id}'",
+                                 fix="see the rater ids with `creativity-bench study status --study ID --raters`")
+            rid = row[0]
+            done = conn.execute(select(Withdrawal.withdrawn_at).where(
+                Withdrawal.study_id == study_id, Withdrawal.rater_id == rid)).scalar()
+            if done is not None:
+                raise BenchError(f"rater '{rid}' already withdrew from '{study_id}' ({done:%Y-%m-%d %H:%M} UTC)")
+            n_ratings = conn.execute(select(func.count()).select_from(Rating).where(
+                Rating.study_id == study_id, Rating.rater_id == rid)).scalar() or 0
+            n_resp = conn.execute(select(func.count()).select_from(HumanResponse).where(
+                HumanResponse.study_id == study_id, HumanResponse.rater_id == rid)).scalar() or 0
+            conn.execute(Q.free_rater_slots, {"study": study_id, "rater": rid})
+            for table in (Rating, Assignment, HumanResponse, RespondStart):
+                conn.execute(delete(table).where(table.study_id == study_id, table.rater_id == rid))
+            conn.execute(update(Rater).where(Rater.study_id == study_id, Rater.rater_id == rid).values(
+                stage="withdrawn", prolific_pid=None, panel_study_id=None, session_id=None, completed_at=_utc()))
+            record = dict(study_id=study_id, rater_id=rid, withdrawn_at=_utc(), ratings_deleted=int(n_ratings),
+                          responses_deleted=int(n_resp), note=(note or None) and str(note)[:200])
+            conn.execute(insert(Withdrawal).values(**record))
+        return record
 
     # ------------------------------------------------------------------ items
     def items(self, study_id: str, kind: str | None = None) -> list[dict]:
@@ -347,9 +296,11 @@ class Store:
             return [dict(r) for r in conn.execute(q).mappings().all()]
 
     def item_view(self, study_id: str, item_id: str, swapped: bool = False) -> dict:
-        """What a rater sees: the prompt and the (normalised) text(s), left/right as shown."""
+        """What a rater sees: the prompt, the (normalised) text(s) as shown, and the questions."""
         with self.read() as conn:
-            item = conn.execute(select(Item).where(Item.study_id == study_id, Item.item_id == item_id)).mappings().one()
+            item = conn.execute(select(Item).where(Item.study_id == study_id, Item.item_id == item_id)).mappings().first()
+            if item is None:
+                raise BenchError(f"study '{study_id}' has no item '{item_id}'")
             ids = [item["text_a"]] + ([item["text_b"]] if item["text_b"] else [])
             rows = conn.execute(
                 select(ItemText).where(ItemText.study_id == study_id, ItemText.text_id.in_(ids))
@@ -358,341 +309,32 @@ class Store:
         texts = [by_id[i]["text"] for i in ids]
         if swapped and len(texts) == 2:
             texts = texts[::-1]
-        return {"item_id": item_id, "kind": item["kind"], "prompt": by_id[ids[0]]["prompt"], "texts": texts}
+        dims = dims_for(self.config(study_id), item["dimset"])
+        return {"item_id": item_id, "kind": item["kind"], "prompt": by_id[ids[0]]["prompt"], "texts": texts,
+                "dimensions": dims, "dimset": item["dimset"]}
 
-    # ------------------------------------------------------------------ claims
-    def current(self, study_id: str, rater_id: str) -> dict | None:
-        """The rater's open assignment (reload and new device land here), or None."""
-        with self.read() as conn:
-            row = conn.execute(
-                select(Assignment).where(
-                    Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.state == "active"
-                ).order_by(Assignment.position).limit(1)
-            ).mappings().first()
-        return dict(row) if row else None
-
-    def claim(self, study_id: str, rater_id: str, *, now: float | None = None) -> dict | None:
-        """The rater's next assignment: the open one, a due check, or a new slot; None = no work left.
-
-        Least-rated first (all first slots before any second slot), in the rater's own
-        stored random order, never an item the rater has seen, expired leases reclaimed.
-        """
-        open_now = self.current(study_id, rater_id)  # every rerun of the page asks: answer it from a read
-        if open_now is not None:
-            return open_now
-        cfg = self.config(study_id)
-        now = _now() if now is None else now
-        perm = self._perm_of(study_id, rater_id)
-        for _ in range(20):
-            try:
-                with self.write() as conn:
-                    if self.is_pg:
-                        # A lease is soft state: if the server dies before it reaches disk the
-                        # rater simply claims again. Ratings (submit) keep full durability.
-                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-                    return self._claim(conn, study_id, rater_id, cfg, now, perm)
-            except IntegrityError:  # same rater claiming in two tabs at once: try again
-                time.sleep(0.01)
-        raise BenchError(f"could not claim an item for rater '{rater_id}'")
-
-    def _perm_of(self, study_id: str, rater_id: str) -> tuple[int, int]:
-        """The rater's stored order parameters (immutable once registered, so cached)."""
-        key = (study_id, rater_id)
-        got = self._perms.get(key)
-        if got is None:
+    def _dimset_of(self, study_id: str, item_id: str, cfg: dict) -> str | None:
+        if len(cfg.get("dimension_sets") or {}) <= 1:
+            return None
+        sets = self._dimsets.get(study_id)
+        if sets is None:  # items never change after creation: read the map once
             with self.read() as conn:
-                row = conn.execute(_Q.rater_perm, {"study": study_id, "rater": rater_id}).first()
-            if row is None:
-                raise BenchError(f"rater '{rater_id}' has not entered study '{study_id}'")
-            got = self._perms[key] = (int(row[0]), int(row[1]))
-        return got
+                sets = dict(conn.execute(select(Item.item_id, Item.dimset).where(Item.study_id == study_id)).all())
+            self._dimsets[study_id] = sets
+        return sets.get(item_id)
 
-    def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
-               perm: tuple[int, int]) -> dict | None:
-        p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
-        mine = conn.execute(_Q.rater_assignments, p).mappings().all()
-        open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
-        if open_rows:
-            return {**open_rows[0], "study_id": study_id, "rater_id": rater_id}
-        counts: dict[str, int] = {}
-        for r in mine:
-            counts[r["kind"]] = counts.get(r["kind"], 0) + 1
-        cap = cfg.get("items_per_rater")
-        if cap and counts.get("item", 0) >= int(cap):
-            return None
-        slot = None
-        # Level by level (every item's first place before any second place): least-rated
-        # first, and each query reads one level's slice of the claim index, not all slots.
-        q = _Q.level_pg if self.is_pg else _Q.level
-        for level in range(int(cfg.get("k", 1))):
-            slot = conn.execute(q, {**p, "level": level}).first()
-            if slot is not None:
-                break
-        if slot is None:
-            return None
-        position = len(mine)
-        every = int(cfg.get("check_every", 0) or 0)
-        n_checks = counts.get("attention", 0) + counts.get("gold", 0)
-        if every and counts.get("item", 0) >= (n_checks + 1) * every:
-            check = conn.execute(_Q.pick_check, p).first()
-            if check is not None:
-                return self._assign(conn, study_id, rater_id, check[0], check[1], position, now, cfg)
-        conn.execute(_Q.lease_slot, {"sid": slot[0], "rater": rater_id,
-                                     "expires": now + float(cfg.get("lease_s", 900))})
-        return self._assign(conn, study_id, rater_id, slot[1], "item", position, now, cfg)
-
-    def _assign(self, conn: Connection, study_id: str, rater_id: str, item_id: str, kind: str, position: int,
-                now: float, cfg: dict) -> dict:
-        swapped = cfg.get("mode") == "pairwise" and random.Random(f"{cfg.get('seed', 0)}:{rater_id}:{item_id}").random() < 0.5
-        row = dict(study_id=study_id, rater_id=rater_id, item_id=item_id, kind=kind, position=position,
-                   swapped=bool(swapped), shown_at=now, submitted_at=None, state="active")
-        conn.execute(_Q.insert_assignment, row)
-        return row
-
-    # ------------------------------------------------------------------ submits
-    def submit(self, study_id: str, rater_id: str, item_id: str, values: dict[str, Any], *,
-               now: float | None = None) -> SubmitResult:
-        """Store one answer (all dimensions) and fill the slot, in one transaction."""
-        cfg = self.config(study_id)
-        clean = validate_values(cfg["mode"], cfg, values)
-        now = _now() if now is None else now
-        try:
-            with self.write() as conn:
-                return self._submit(conn, study_id, rater_id, item_id, clean, cfg, now)
-        except IntegrityError:  # the same answer arrived twice at once; the first one stands
-            return SubmitResult("duplicate")
-
-    def _submit(self, conn: Connection, study_id: str, rater_id: str, item_id: str, values: dict[str, str],
-                cfg: dict, now: float) -> SubmitResult:
-        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now}
-        a = conn.execute(_Q.assignment_pg if self.is_pg else _Q.assignment, p).mappings().first()
-        if a is None:
-            raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
-        if a["state"] == "done":
-            return SubmitResult("duplicate")
-        rt = max(0.0, now - float(a["shown_at"]))
-        if rt < float(cfg.get("min_time_s", 0) or 0):
-            return SubmitResult("too_fast", rt_s=rt)
-        passed = None
-        if a["kind"] == "item":
-            # the rater holds at most one slot per item (assignments are unique), so fill it directly
-            filled = conn.execute(_Q.fill_my_slot, p).first()
-            if filled is None:  # our lease was reclaimed: take any place still open on this item
-                slot_id = conn.execute(_Q.other_slot_pg if self.is_pg else _Q.other_slot, p).scalar()
-                if slot_id is None:
-                    conn.execute(_Q.finish_assignment, {**p, "new_state": "expired", "at": None})
-                    return SubmitResult("expired", rt_s=rt)
-                conn.execute(_Q.fill_slot, {"sid": slot_id, "rater": rater_id})
-        else:
-            item = conn.execute(_Q.item_expected, p).first()
-            passed = check_passed(cfg.get("mode"), item[0] or {}, values, bool(a["swapped"]), item[1], item[2])
-        conn.execute(insert(Rating), [
-            dict(study_id=study_id, item_id=item_id, rater_id=rater_id, dimension=d, value=v, rt_s=rt,
-                 submitted_at=now, check_passed=passed)
-            for d, v in values.items()
-        ])
-        conn.execute(_Q.finish_assignment, {**p, "new_state": "done", "at": now})
-        return SubmitResult("stored", check_passed=passed, rt_s=rt)
-
-    def failed_checks(self, study_id: str, rater_id: str) -> int:
-        with self.read() as conn:
-            return int(conn.execute(
-                select(func.count(func.distinct(Rating.item_id))).where(
-                    Rating.study_id == study_id, Rating.rater_id == rater_id, Rating.check_passed.is_(False))
-            ).scalar() or 0)
-
-    def done_count(self, study_id: str, rater_id: str) -> int:
-        with self.read() as conn:
-            return int(conn.execute(select(func.count()).select_from(Assignment).where(
-                Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.state == "done")).scalar() or 0)
-
-    # ------------------------------------------------------------------ admin views
+    # ------------------------------------------------------------------ admin views (see admin_views)
     def progress(self, study_id: str):
-        """Per item: kind, ratings done, leased now, k (a DataFrame for the admin page)."""
-        import pandas as pd
+        """Per item: ratings done, leased now, free, k (a DataFrame)."""
+        from benchmark.studies.admin_views import item_progress
 
-        with self.read() as conn:
-            rows = conn.execute(
-                select(Slot.item_id, Slot.status, func.count()).where(Slot.study_id == study_id)
-                .group_by(Slot.item_id, Slot.status)
-            ).all()
-        df = pd.DataFrame(rows, columns=["item_id", "status", "n"])
-        if df.empty:
-            return pd.DataFrame(columns=["item_id", "done", "leased", "free", "k"])
-        wide = df.pivot_table(index="item_id", columns="status", values="n", fill_value=0, aggfunc="sum")
-        for col in ("done", "leased", "free"):
-            if col not in wide:
-                wide[col] = 0
-        wide["k"] = wide[["done", "leased", "free"]].sum(axis=1)
-        return wide[["done", "leased", "free", "k"]].reset_index().sort_values(["done", "item_id"])
+        return item_progress(self, study_id)
 
     def rater_quality(self, study_id: str):
-        """Per rater: stage, answers, failed checks, median time, too-fast answers."""
-        import pandas as pd
+        """Per rater: panel ids, stage, answers, failed checks, times (a DataFrame)."""
+        from benchmark.studies.admin_views import rater_table
 
-        cfg = self.get_study(study_id)["config"]
-        fast = float(cfg.get("fast_s", max(2.0, 2 * float(cfg.get("min_time_s", 0) or 0))))
-        with self.read() as conn:
-            raters = pd.DataFrame(conn.execute(
-                select(Rater.rater_id, Rater.prolific_pid, Rater.stage, Rater.created_at, Rater.completed_at)
-                .where(Rater.study_id == study_id)).mappings().all())
-            ans = pd.DataFrame(conn.execute(
-                select(Rating.rater_id, Rating.item_id, Rating.rt_s, Rating.check_passed)
-                .where(Rating.study_id == study_id).distinct()).mappings().all())
-        if raters.empty:
-            return pd.DataFrame(columns=["rater_id", "prolific_pid", "stage", "answers", "failed_checks", "median_rt_s", "too_fast"])
-        if ans.empty:
-            ans = pd.DataFrame(columns=["rater_id", "item_id", "rt_s", "check_passed"])
-        per_item = ans.drop_duplicates(["rater_id", "item_id"])
-        agg = per_item.groupby("rater_id").agg(
-            answers=("item_id", "count"),
-            failed_checks=("check_passed", lambda s: int((s == False).sum())),  # noqa: E712
-            median_rt_s=("rt_s", "median"),
-            too_fast=("rt_s", lambda s: int((s < fast).sum())),
-        ).reset_index()
-        out = raters.merge(agg, on="rater_id", how="left")
-        for col in ("answers", "failed_checks", "too_fast"):
-            out[col] = out[col].fillna(0).astype(int)
-        return out
-
-    # ------------------------------------------------------------------ respond mode
-    def respond_start(self, study_id: str, rater_id: str, task_id: str, item_id: str, *, now: float | None = None) -> float:
-        """When the participant first saw this task item (the timer survives reloads)."""
-        now = _now() if now is None else now
-        with self.write() as conn:
-            got = conn.execute(select(RespondStart.started_at).where(
-                RespondStart.study_id == study_id, RespondStart.rater_id == rater_id,
-                RespondStart.task_id == task_id, RespondStart.item_id == item_id)).scalar()
-            if got is not None:
-                return float(got)
-            conn.execute(insert(RespondStart).values(study_id=study_id, rater_id=rater_id, task_id=task_id,
-                                                     item_id=item_id, started_at=now))
-            return now
-
-    def respond_save(self, study_id: str, rater_id: str, spec: dict, text_value: str, *,
-                     now: float | None = None, grace_s: float = 15.0) -> str:
-        """Store a participant's answer; 'stored' or 'duplicate'. Late answers are kept and marked."""
-        now = _now() if now is None else now
-        started = self.respond_start(study_id, rater_id, spec["task_id"], spec["item_id"], now=now)
-        limit = spec.get("time_limit_s")
-        over = bool(limit) and (now - started) > float(limit) + grace_s
-        try:
-            with self.write() as conn:
-                conn.execute(insert(HumanResponse).values(
-                    study_id=study_id, rater_id=rater_id, task_id=spec["task_id"], task_version=str(spec["task_version"]),
-                    item_id=spec["item_id"], prompt=spec["prompt"], text=text_value, started_at=started,
-                    submitted_at=now, over_time=over))
-        except IntegrityError:
-            return "duplicate"
-        return "stored"
-
-    def respond_done(self, study_id: str, rater_id: str) -> set[tuple[str, str]]:
-        with self.read() as conn:
-            rows = conn.execute(select(HumanResponse.task_id, HumanResponse.item_id).where(
-                HumanResponse.study_id == study_id, HumanResponse.rater_id == rater_id)).all()
-        return {(r[0], r[1]) for r in rows}
-
-
-
-class _Q:
-    """The claim/submit statements, built once: building SQLAlchemy expressions on every
-    call cost more than running them."""
-
-    B = bindparam
-    big = BigInteger()
-    perm = (cast(Slot.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
-    item_perm = (cast(Item.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
-    rater_perm = select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
-    rater_assignments = select(Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
-                               Assignment.swapped, Assignment.shown_at, Assignment.submitted_at).where(
-        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"))
-    _seen_slot = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
-                                Assignment.item_id == Slot.item_id)
-    level = (
-        select(Slot.id, Slot.item_id)
-        .where(Slot.study_id == B("study"), Slot.status.in_(("free", "leased")), Slot.slot_no == B("level"),
-               or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
-        .order_by(perm).limit(1)
-    )
-    level_pg = level.with_for_update(skip_locked=True, of=Slot)
-    _seen_item = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
-                                Assignment.item_id == Item.item_id)
-    pick_check = (select(Item.item_id, Item.kind)
-                  .where(Item.study_id == B("study"), Item.kind.in_(("attention", "gold")), ~_seen_item)
-                  .order_by(item_perm).limit(1))
-    lease_slot = update(Slot).where(Slot.id == B("sid")).values(
-        status="leased", rater_id=B("rater"), lease_expires=B("expires"))
-    insert_assignment = insert(Assignment)
-    assignment = select(Assignment.kind, Assignment.state, Assignment.shown_at, Assignment.swapped).where(
-        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item"))
-    assignment_pg = assignment.with_for_update()
-    fill_my_slot = update(Slot).where(
-        Slot.study_id == B("study"), Slot.item_id == B("item"), Slot.rater_id == B("rater"), Slot.status == "leased"
-    ).values(status="done", lease_expires=None).returning(Slot.id)
-    other_slot = (select(Slot.id).where(
-        Slot.study_id == B("study"), Slot.item_id == B("item"),
-        or_(Slot.status == "free", and_(Slot.status == "leased", Slot.lease_expires < B("now"))))
-        .order_by(Slot.slot_no).limit(1))
-    other_slot_pg = other_slot.with_for_update(skip_locked=True)
-    fill_slot = update(Slot).where(Slot.id == B("sid")).values(status="done", rater_id=B("rater"), lease_expires=None)
-    item_expected = select(Item.expected, Item.text_a, Item.text_b).where(
-        Item.study_id == B("study"), Item.item_id == B("item"))
-    finish_assignment = update(Assignment).where(
-        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item")
-    ).values(state=B("new_state"), submitted_at=B("at"))
-
-
-def validate_values(mode: str, cfg: dict, values: dict[str, Any]) -> dict[str, str]:
-    """Check an answer against the study's mode; return it as stored strings."""
-    if mode == "likert":
-        dims = [d["name"] for d in cfg.get("dimensions", [])]
-        missing = [d for d in dims if values.get(d) in (None, "")]
-        if missing:
-            raise BenchError(f"missing rating for {', '.join(missing)}", fix="rate every dimension")
-        out = {}
-        for d in dims:
-            v = int(values[d])
-            if not 1 <= v <= int(cfg.get("scale", 5)):
-                raise BenchError(f"rating {v} for {d} is outside 1-{cfg.get('scale', 5)}")
-            out[d] = str(v)
-        return out
-    if mode == "pairwise":
-        dims = [d["name"] for d in cfg.get("dimensions", [])] or ["creativity"]
-        out = {}
-        for d in dims:
-            v = str(values.get(d, ""))
-            if v not in PAIRWISE_CHOICES:
-                raise BenchError(f"choice '{v}' for {d} is not one of {', '.join(PAIRWISE_CHOICES)}")
-            out[d] = v
-        return out
-    if mode == "turing":
-        guess = str(values.get("guess", "")).lower()
-        if guess not in TURING_GUESSES:
-            raise BenchError(f"guess '{guess}' is not human or ai")
-        conf = int(values.get("confidence", 0) or 0)
-        if not 1 <= conf <= 5:
-            raise BenchError(f"confidence {conf} is outside 1-5")
-        return {"guess": guess, "confidence": str(conf)}
-    raise BenchError(f"study mode '{mode}' takes no ratings")
-
-
-def check_passed(mode: str | None, expected: dict, values: dict[str, str], swapped: bool,
-                 text_a: str, text_b: str | None) -> bool:
-    """Did an attention check or gold item get the expected answer?"""
-    if mode == "likert":
-        tol = int(expected.get("tolerance", 0))
-        want = expected.get("values", {})
-        return all(abs(int(values[d]) - int(v)) <= tol for d, v in want.items() if d in values)
-    if mode == "pairwise":
-        shown = {"left": text_b if swapped else text_a, "right": text_a if swapped else text_b}
-        want = expected.get("winner_text")
-        return all(shown.get(v) == want for v in values.values())
-    if mode == "turing":
-        ok = values.get("guess") == expected.get("guess")
-        if "confidence" in expected:
-            ok = ok and int(values.get("confidence", 0)) == int(expected["confidence"])
-        return ok
-    return False
+        return rater_table(self, study_id)
 
 
 def open_store(url: str | None = None) -> Store:

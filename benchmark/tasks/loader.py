@@ -121,6 +121,7 @@ def build_task(spec: TaskSpec, path: str = "") -> Task:
         prompt_template=spec.prompt, system_template=spec.system, item_label_template=spec.item_label,
         answer_format=spec.answer_format, generation=gen, scorers=list(spec.scorers), dimensions=dims,
         time_limit_s=spec.time_limit_s, items=[], path=path,
+        checklist=[c.model_dump() for c in spec.checklist],
     )
     task.items.extend(make_item(task, item.id, item.fields()) for item in spec.items)
     return task
@@ -141,6 +142,7 @@ def make_item(task: Task, item_id: str, fields: dict[str, Any]) -> TaskItem:
         prompt=prompt, system=system, item=label, fields=dict(fields), answer_format=task.answer_format,
         generation=dict(task.generation), scorers=list(task.scorers),
         dimensions=[dict(d) for d in task.dimensions], time_limit_s=task.time_limit_s,
+        checklist=[dict(c) for c in task.checklist],
     )
 
 

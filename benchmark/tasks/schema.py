@@ -84,6 +84,19 @@ class Dimension(Strict):
         return self
 
 
+class ChecklistTest(Strict):
+    """A yes/no craft test for checklist rating studies (Torrance-style), e.g. a story's
+    "Does the ending surprise yet follow from what came before?"."""
+
+    name: str
+    question: str = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _slug(v, "checklist test name")
+
+
 class ItemSpec(BaseModel):
     """One stimulus: an ``id`` plus free fields that the prompt template uses."""
 
@@ -118,6 +131,7 @@ class TaskSpec(Strict):
     generation: Generation
     scorers: list[str] = Field(default_factory=list, description="at least one, unless answers are media")
     dimensions: list[Dimension] = Field(default_factory=list)
+    checklist: list[ChecklistTest] = Field(default_factory=list)
     time_limit_s: int | None = Field(default=None, ge=1)
     items: list[ItemSpec] = Field(min_length=1)
 

@@ -32,6 +32,7 @@ class TaskItem:
     scorers: list[str]
     dimensions: list[dict[str, Any]]
     time_limit_s: int | None
+    checklist: list[dict[str, Any]] = field(default_factory=list)  # yes/no tests for checklist studies
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -70,6 +71,7 @@ class Task:
     time_limit_s: int | None
     items: list[TaskItem] = field(default_factory=list)
     path: str = ""
+    checklist: list[dict[str, Any]] = field(default_factory=list)  # yes/no tests for checklist studies
 
     @property
     def id(self) -> str:

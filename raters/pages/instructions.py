@@ -1,13 +1,15 @@
-"""Instructions: what to judge and how, for the study's mode."""
+"""Instructions: what to judge and how, for the study's mode (or the study's own text)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 TEXT = {
-    "likert": "You will read answers to creative tasks. Rate each answer on every scale from 1 to 5, "
+    "likert": "You will read answers to creative tasks. Rate each answer on every scale, "
               "using the descriptions under each scale. There are no right answers: we want your judgement.",
-    "pairwise": "You will read two answers to the same task side by side. Choose the more creative one; "
+    "checklist": "You will read answers to creative tasks. For each answer, answer a few yes/no questions about it. "
+                 "You may add a short reason for each answer; it helps us, but it is optional.",
+    "pairwise": "You will read two answers to the same task, a first and a second. Choose the more creative one; "
                 "if they are about equally creative choose 'About the same', and if both are poor say so.",
     "turing": "You will read answers to creative tasks. Some were written by people, some by AI systems. "
               "Say who you think wrote each one and how sure you are.",
@@ -18,8 +20,12 @@ TEXT = {
 
 def render(ctx) -> None:
     st.title("Instructions")
-    st.write(ctx.config.get("instructions_text", TEXT.get(ctx.mode, "")))
+    st.write(ctx.config.get("instructions_text") or TEXT.get(ctx.mode, ""))
     if ctx.mode != "respond":
+        n = ctx.config.get("items_per_rater")
+        if n:
+            total = int(n) + int(ctx.config.get("checks_per_rater") or 0)
+            st.write(f"You will judge {total} answers, one at a time; a bar shows how far you are.")
         st.write("Some items check that you are reading carefully: follow what they ask. "
                  "Please take your time; answers given too quickly are not accepted.")
     if st.button("Continue", key="instructions_next", type="primary"):

@@ -5,9 +5,19 @@ from streamlit.testing.v1 import AppTest
 
 from benchmark.paths import REPO_ROOT
 from benchmark.studies import StudySpec, create_study, open_store
-from tests.studies.fixtures import make_run
+from tests.studies.fixtures import make_run, pg_schema_url
 
 APP = str(REPO_ROOT / "raters" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    url, drop = pg_schema_url()
+    yield url
+    from benchmark.studies.store import close_stores
+
+    close_stores()
+    drop()
 
 
 @pytest.fixture
@@ -22,11 +32,12 @@ def app_db(tmp_path, monkeypatch):
 
 @pytest.fixture
 def make_study(app_db, tmp_path):
-    """Create a study from a small two-model run; returns the store."""
-    def _make(study_id: str = "s", texts: dict | None = None, objects=("brick",), samples: int = 2, **kw):
+    """Create a study from a small two-model run (plus human files, if given); returns the store."""
+    def _make(study_id: str = "s", texts: dict | None = None, objects=("brick",), samples: int = 2,
+              humans=(), **kw):
         run = make_run(tmp_path / f"run-{study_id}", objects=objects, samples=samples, texts=texts)
         spec = StudySpec(study_id, **{"k": 1, "min_time_s": 0, "check_rate": 0, **kw})
-        create_study(open_store(app_db), spec, runs=[run])
+        create_study(open_store(app_db), spec, runs=[run], humans=list(humans))
         return open_store(app_db)
     return _make
 
@@ -38,17 +49,24 @@ def open_app(**query) -> AppTest:
     return at.run()
 
 
-def answer_all(at: AppTest, likert: int = 3, choice: str = "left", guess: str = "human") -> AppTest:
+def answer_all(at: AppTest, likert: int = 3, choice: str = "left", guess: str = "human", yes: int = 1,
+               reason: str | None = None) -> AppTest:
     """Answer every radio on the page: likert/confidence with ``likert``, pairwise with
-    ``choice``, turing with ``guess``."""
+    ``choice``, turing with ``guess``, checklist tests with ``yes`` (1/0) and ``reason``."""
     for r in at.radio:
         key = r.key or ""
         if key.startswith("pw_"):
             r.set_value(choice)
         elif key.startswith("guess_"):
             r.set_value(guess)
+        elif key.startswith("chk_"):
+            r.set_value(yes)
         else:
             r.set_value(likert)
+    if reason is not None:
+        for t in at.text_input:
+            if (t.key or "").startswith("why_"):
+                t.input(reason)
     return at
 
 

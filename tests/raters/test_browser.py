@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from benchmark.commands.rate import streamlit_command
 from benchmark.paths import REPO_ROOT
 from benchmark.studies import StudySpec, create_study, open_store
 from benchmark.studies.models import Rating
+from tests.raters.browser import (
+    Server,
+    answer_and_press,
+    answer_scales,
+    idle,
+    launch_browser,
+    texts,
+    through_practice,
+    wait_answer,
+)
 from tests.studies.fixtures import make_run
 
-CHROMIUM = "/usr/bin/chromium"
 HOSTILE = {
     ("llamacpp/smollm2", "brick", 0): "<script>window.__pwned = 1</script> build a tiny wall",
     ("llamacpp/smollm2", "brick", 1): "![pixel](http://evil.test/p.png) use it as a doorstop",
@@ -36,52 +40,7 @@ SOURCE_WORDS = ["smollm", "llamacpp", "gpt-4o", "openai", "human/"]
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does this)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``creativity-bench rate``'s streamlit command as a subprocess, on a free port."""
-
-    def __init__(self, db_url: str, study: str, log: Path):
-        self.db_url, self.study, self.log = db_url, study, log
-        self.proc: subprocess.Popen | None = None
-        self.port = _free_port()
-
-    def start(self) -> "Server":
-        env = dict(os.environ, CREATIVITY_BENCH_DB=self.db_url, CREATIVITY_BENCH_STUDY=self.study)
-        self.proc = subprocess.Popen(streamlit_command(self.port, "127.0.0.1"), env=env, cwd=REPO_ROOT,
-                                     stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text()[-2000:]}")
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    return self
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError("streamlit did not come up in 90 s")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill9(self) -> None:
-        self.proc.kill()  # SIGKILL: no shutdown hooks, no flushing
-        self.proc.wait(timeout=30)
+    yield from launch_browser()
 
 
 @pytest.fixture
@@ -96,73 +55,24 @@ def _create(url: str, tmp_path: Path, **kw) -> None:
     create_study(open_store(url), spec, runs=[run])
 
 
-def _idle(page) -> None:
-    """Wait until Streamlit has finished the rerun a click started."""
-    page.wait_for_timeout(100)
-    page.wait_for_function(
-        "document.querySelectorAll('[data-stale=\"true\"]').length === 0"
-        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-
-
-def _click(page, key: str) -> None:
-    _idle(page)
-    page.locator(f".st-key-{key} button").click()
-    _idle(page)
-
-
-def _answer_all(page, value: str = "4") -> None:
-    groups = page.locator('[class*="st-key-dim_"]')
-    for i in range(groups.count()):
-        groups.nth(i).get_by_text(value, exact=True).click()
-        _idle(page)
+def _answer_and_press(page, key: str, value: str) -> None:
+    answer_and_press(page, key, lambda p: answer_scales(p, value))
 
 
 def _start_rating(page, link: str) -> None:
-    page.goto(link)
-    page.locator(".st-key-consent_yes button").wait_for(timeout=60_000)
-    _click(page, "consent_yes")
-    page.get_by_text("Instructions").first.wait_for(timeout=30_000)
-    _click(page, "instructions_next")
-    page.get_by_text("Example 2").wait_for(timeout=30_000)
-    _answer_and_press(page, "practice_done", "3")
-
-
-def _texts(page) -> list[str]:
-    return page.locator('[data-testid="stText"]').all_inner_texts()
+    through_practice(page, link)
 
 
 def _wait_answer(page, n: int) -> None:
-    try:
-        page.get_by_text(f"Answer {n}", exact=False).first.wait_for(timeout=30_000)
-    except Exception:
-        out = REPO_ROOT / "test-artifacts"
-        out.mkdir(exist_ok=True)
-        page.screenshot(path=str(out / f"browser-failure-answer{n}.png"), full_page=True)
-        (out / f"browser-failure-answer{n}.txt").write_text(page.inner_text("body"))
-        raise
-    page.locator(".st-key-submit button").wait_for(timeout=30_000)
-    _idle(page)
+    wait_answer(page, n, 4)
 
 
-def _answer_and_press(page, key: str, value: str) -> None:
-    """Answer every scale, press the button, and wait for the next screen.
+def _texts(page) -> list[str]:
+    return texts(page)
 
-    On a loaded machine the browser's websocket can drop and reconnect; Streamlit then
-    starts a fresh session and unsent choices are gone (stored answers are not: they live
-    in the store). The app says "Please answer every ..."; like a person, answer again.
-    """
-    for _ in range(3):
-        _answer_all(page, value)
-        before = _texts(page)
-        _click(page, key)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if _texts(page) != before:
-                return
-            if page.get_by_text("Please answer every").count():
-                break
-            page.wait_for_timeout(100)
-    raise AssertionError(f"pressing {key} did not lead to the next screen")
+
+def _idle(page) -> None:
+    idle(page)
 
 
 def _assert_blind(page) -> None:
@@ -177,7 +87,7 @@ def test_complete_session_in_chromium_from_prolific_link_to_completion_code(brow
     _create(study_db, tmp_path, completion_url=f"http://127.0.0.1:{server.port}/_stcore/health?cc={{code}}")
     server.start()
     store = open_store(study_db)
-    page = browser.new_page(viewport={"width": 1100, "height": 1150})
+    page = browser.new_page(viewport={"width": 1280, "height": 1150})
     try:
         _start_rating(page, f"{server.url}/?PROLIFIC_PID=pw-rater&STUDY_ID=prolific-study&SESSION_ID=sess-1")
         _wait_answer(page, 1)

@@ -52,7 +52,8 @@ def test_participant_answers_timed_tasks_and_they_export_as_responses(app_db):
     at2.button(key="respond_submit").click().run()
 
     df = export_responses(app_db, "resp")
-    assert list(df.columns) == RESPONSE_COLUMNS
+    assert list(df.columns) == RESPONSE_COLUMNS + ["rater_id", "prolific_pid", "panel_study_id", "session_id"]
+    assert set(df["prolific_pid"]) == {"p1", "p2"}  # a withdrawal can be honoured in every copy
     assert len(df) == 4 and set(df["source"]) == {"human/test-typed"}
     p1 = df[df["sample_idx"] == 0]
     assert len(p1) == 3 and p1["error"].isna().all()

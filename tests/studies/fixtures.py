@@ -59,3 +59,15 @@ def pg_schema_url() -> tuple[str, object]:
         admin.dispose()
 
     return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", drop
+
+
+def stevenson_humans(shared_data: Path, path: Path, objects=("fork",), per_object: int = 2) -> Path:
+    """Real people's AUT answers (Stevenson et al. 2022) as a human responses file, read from
+    the published data at test time (never copied into the repo); source human/stevenson2022."""
+    df = pd.read_csv(shared_data / "stevenson-human-vs-gpt3" / "aut_human_vs_gpt3.csv")
+    df = df[(df["human"] == "human") & df["object"].isin(objects)].groupby("object").head(per_object)
+    out = pd.DataFrame({"task_id": "aut", "item_id": df["object"].str.replace(" ", "_"), "text": df["response"],
+                        "source": "human/stevenson2022"})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False)
+    return path

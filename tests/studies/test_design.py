@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from benchmark.errors import BenchError
 from benchmark.studies import Store, StudySpec, create_study, design_study, load_sources
+from benchmark.studies.checks import EXTRA_CHECKS
 from benchmark.studies.models import Item, ItemText, SourceMap
-from tests.studies.fixtures import make_run
+from tests.studies.fixtures import make_run, stevenson_humans
 
 
 @pytest.fixture
@@ -38,12 +39,15 @@ def test_likert_study_pools_a_run_and_real_human_answers(stevenson, tmp_path):
     cfg = store.get_study("mix")["config"]
     assert [d["name"] for d in cfg["dimensions"]] == ["originality", "usefulness", "surprise", "overall"]
     assert cfg["dimensions"][0]["anchors"]["1"]  # anchors come from the task's YAML
-    assert cfg["check_every"] == 10
+    assert cfg["dimensions"][0]["scale"] == "ordinal" and cfg["dimensions"][0]["levels"] == 5
+    assert cfg["check_rate"] == 0.1 and cfg["checks_per_rater"] == info["checks_per_rater"] >= 1
     with store.read() as conn:
         texts = conn.execute(select(ItemText.text_id, ItemText.prompt)).all()
         smap = conn.execute(select(SourceMap.text_id, SourceMap.source, SourceMap.response_item_id)).all()
         kinds = Counter(r[0] for r in conn.execute(select(Item.kind)))
-    assert kinds["attention"] == 5 and kinds["practice"] == 2 and kinds["item"] == info["items"]
+    # enough distinct checks for any rater's session, and a few more
+    assert kinds["attention"] == info["checks_per_rater"] + EXTRA_CHECKS
+    assert kinds["practice"] == 2 and kinds["item"] == info["items"]
     # rater-facing text ids are opaque and share nothing with sources or objects
     assert all(t.startswith("t-") for t, _ in texts)
     assert {p for _, p in texts if "tin can" in p or "tin_can" in p}  # the task's own prompt
@@ -91,11 +95,13 @@ def test_pairwise_pairs_different_sources_on_the_same_task_item(run_dir):
     assert [x["name"] for x in d["config"]["dimensions"]] == ["creativity"]
 
 
-def test_turing_checks_and_gold_items(run_dir, tmp_path):
+def test_turing_checks_and_gold_items(run_dir, tmp_path, shared_data):
     gold = pd.DataFrame({"text": ["a gold answer"], "source": ["openai/gpt-4o-mini"]})
-    d = design_study(StudySpec("t", mode="turing"), load_sources([run_dir]), gold)
+    people = stevenson_humans(shared_data, tmp_path / "people.csv")
+    d = design_study(StudySpec("t", mode="turing"), load_sources([run_dir], [people]), gold)
     kinds = Counter(i["kind"] for i in d["items"])
-    assert kinds == {"item": 12, "attention": 5, "gold": 1, "practice": 2}
+    per_rater = d["summary"]["checks_per_rater"]
+    assert kinds == {"item": 14, "attention": per_rater + EXTRA_CHECKS, "gold": 1, "practice": 2}
     g = next(i for i in d["items"] if i["kind"] == "gold")
     assert g["expected"] == {"guess": "ai"}
 

@@ -24,7 +24,7 @@ ITEMS = 1000  # 2 sources x 50 objects x 10 samples
 
 def _load(store: Store, tmp_path) -> None:
     run = make_run(tmp_path / "load-run", objects=[f"thing{i}" for i in range(50)], samples=10)
-    spec = StudySpec("load", k=K, min_time_s=0, check_rate=0, dimensions=[{"name": "overall"}])
+    spec = StudySpec("load", k=K, min_time_s=0, check_rate=0, dimensions=[{"name": "overall"}], items_per_rater=0)
     info = create_study(store, spec, runs=[run])
     assert info["items"] == ITEMS
     claimed: dict[str, list[str]] = {}

@@ -150,8 +150,8 @@ def test_bad_values_are_refused_in_one_line(store, run_dir):
         store.submit("s", "a", a["item_id"], {"originality": 1, "usefulness": 3, "surprise": 3})
 
 
-def test_attention_checks_come_at_the_configured_rate_and_are_scored(store, run_dir):
-    _study(store, run_dir, k=1, check_rate=0.5)
+def test_attention_checks_are_scored_and_counted_once_per_item(store, run_dir):
+    _study(store, run_dir, k=1, check_rate=0.5, max_failed_checks=5)
     store.enter("s", "a")
     kinds, passed = [], []
     while (a := store.claim("s", "a")) is not None:
@@ -167,11 +167,13 @@ def test_attention_checks_come_at_the_configured_rate_and_are_scored(store, run_
         res = store.submit("s", "a", a["item_id"], vals)
         if a["kind"] == "attention":
             passed.append(res.check_passed)
-    assert kinds[:3] == ["item", "item", "attention"]
+    assert kinds.count("item") == 12 and kinds.count("attention") == 6  # half of 12, at random positions
+    assert kinds[0] == "item"
     assert passed[:2] == [True, False]
-    assert store.failed_checks("s", "a") == passed.count(False)
+    assert store.failed_checks("s", "a") == passed.count(False) == 1
     q = store.rater_quality("s")
-    assert int(q.loc[q.rater_id == "a", "failed_checks"].iloc[0]) == passed.count(False)
+    row = q[q.rater_id == "a"].iloc[0]
+    assert int(row["failed_checks"]) == 1 and int(row["checks"]) == 6  # one per check, not per dimension
 
 
 def test_items_per_rater_caps_a_session(store, run_dir):
@@ -250,3 +252,122 @@ def test_gold_items_pass_within_their_tolerance(store, run_dir, tmp_path):
             if a["kind"] == "gold":
                 outcomes[rater] = res.check_passed
     assert outcomes == {"close": True, "far": False}
+
+
+def _dims4(v):
+    return {d: v for d in ("originality", "usefulness", "surprise", "overall")}
+
+
+def _answer(store, study, rater, a, fail_checks: bool):
+    """Answer one assignment: real items with 3, checks as asked (or, failing, not as asked)."""
+    text = store.item_view(study, a["item_id"])["texts"][0]
+    if a["kind"] == "attention":
+        asked = int(text.split("every scale ")[1][0])
+        return store.submit(study, rater, a["item_id"], _dims4((asked % 5) + 1 if fail_checks else asked))
+    return store.submit(study, rater, a["item_id"], _dims4(3))
+
+
+def test_a_screened_out_raters_places_go_back_so_every_item_ends_with_k_usable_ratings(store, run_dir):
+    """11.4: a screened rater's ratings used up the k quota and were never requeued."""
+    from benchmark.studies import export_ratings
+
+    _study(store, run_dir, k=2, check_rate=0.25, max_failed_checks=1, items_per_rater=0)
+    store.enter("s", "careless")
+    rated_before = 0
+    while (a := store.claim("s", "careless")) is not None:
+        res = _answer(store, "s", "careless", a, fail_checks=True)
+        rated_before += a["kind"] == "item"
+        if res.screened:
+            break
+    assert res.screened and store.get_rater("s", "careless")["stage"] == "screened" and rated_before >= 1
+    assert store.claim("s", "careless") is None  # an ended session takes no more places
+    for r in ("ann", "bob", "cyd"):
+        store.enter("s", r)
+        while (a := store.claim("s", r)) is not None:
+            assert _answer(store, "s", r, a, fail_checks=False).ok
+    likert = export_ratings(store.url, "s")["likert"]
+    real = likert[~likert["is_check"]]
+    usable = real[real["usable"]].drop_duplicates(["item_id", "rater_id"])
+    assert set(usable.groupby("item_id").size()) == {2} and len(usable) == 12 * 2
+    dropped = real[~real["usable"]]
+    assert set(dropped["rater_id"]) == {"careless"} and dropped["item_id"].nunique() == rated_before
+    assert set(dropped["rater_stage"]) == {"screened"}
+
+
+def test_withdraw_deletes_the_data_frees_the_places_and_keeps_a_record(store, run_dir):
+    from benchmark.studies.admin_views import withdrawals
+
+    _study(store, run_dir, k=1, items_per_rater=0)
+    store.enter("s", "w1", prolific_pid="w1", panel_study_id="ps", session_id="ss")
+    for _ in range(3):
+        a = store.claim("s", "w1")
+        store.submit("s", "w1", a["item_id"], _dims4(2))
+    rec = store.withdraw("s", "w1", note="asked by email")
+    assert (rec["ratings_deleted"], rec["responses_deleted"]) == (12, 0)
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(Rating).where(Rating.rater_id == "w1")).scalar() == 0
+        assert conn.execute(select(func.count()).select_from(Slot).where(Slot.status == "done")).scalar() == 0
+    rater = store.get_rater("s", "w1")
+    assert rater["stage"] == "withdrawn" and rater["prolific_pid"] is None and rater["session_id"] is None
+    store.set_stage("s", "w1", "consent")  # a withdrawn session cannot be revived
+    assert store.get_rater("s", "w1")["stage"] == "withdrawn"
+    log = withdrawals(store, "s")
+    assert list(log["rater_id"]) == ["w1"] and list(log["note"]) == ["asked by email"]
+    with pytest.raises(BenchError, match="already withdrew"):
+        store.withdraw("s", "w1")
+    with pytest.raises(BenchError, match="has no rater 'nobody'"):
+        store.withdraw("s", "nobody")
+    store.enter("s", "other")
+    assert len(_rate_all(store, "s", "other", value=4)) == 12  # every place is free again
+
+
+def test_checklist_answers_are_yes_no_with_reasons(store, run_dir):
+    from benchmark.studies import export_ratings
+
+    tests = [{"name": "surprise", "question": "Does it surprise?"}, {"name": "works", "question": "Does it work?"}]
+    _study(store, run_dir, mode="checklist", checklist=tests, k=1, max_items=2)
+    store.enter("s", "a")
+    a = store.claim("s", "a")
+    with pytest.raises(BenchError, match="is not yes"):
+        store.submit("s", "a", a["item_id"], {"surprise": 3, "works": 1})
+    with pytest.raises(BenchError, match="missing answer for works"):
+        store.submit("s", "a", a["item_id"], {"surprise": "yes"})
+    res = store.submit("s", "a", a["item_id"], {"surprise": "yes", "works": 0},
+                       reasons={"surprise": "  a twist \x00", "works": ""})
+    assert res.status == "stored"
+    df = export_ratings(store.url, "s")["likert"].sort_values("dimension")
+    assert df[["dimension", "value"]].values.tolist() == [["surprise", 1], ["works", 0]]
+    assert df["reason"].iloc[0] == "a twist" and df["reason"].isna().iloc[1]  # trimmed, NUL removed; empty = none
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "3.5", "abc"])
+def test_impossible_likert_values_are_refused(store, run_dir, bad):
+    _study(store, run_dir, k=1)
+    store.enter("s", "a")
+    a = store.claim("s", "a")
+    with pytest.raises(BenchError):
+        store.submit("s", "a", a["item_id"], {**_dims4(3), "overall": bad})
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path, run_dir):
+    """A store made before dimension sets, reasons and withdrawals opens and keeps its data."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'v1.db'}"
+    s = Store(url)
+    _study(s, run_dir, k=1)
+    s.enter("s", "a")
+    a = s.claim("s", "a")
+    s.submit("s", "a", a["item_id"], _dims4(5))
+    with s.write() as conn:  # take the store back to schema version 1
+        conn.execute(text("ALTER TABLE items DROP COLUMN dimset"))
+        conn.execute(text("ALTER TABLE ratings DROP COLUMN reason"))
+        conn.execute(text("DROP TABLE withdrawals"))
+        conn.execute(text("DELETE FROM schema_version WHERE version > 1"))
+    s.dispose()
+    again = Store(url)
+    with again.read() as conn:
+        assert [r[0] for r in conn.execute(select(SchemaVersion.version))] == list(range(1, SCHEMA_VERSION + 1))
+        assert conn.execute(select(func.count()).select_from(Rating)).scalar() == 4
+    assert again.withdraw("s", "a")["ratings_deleted"] == 4
+    again.dispose()

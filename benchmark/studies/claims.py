@@ -1,0 +1,240 @@
+"""Claims and submits: how a rater gets the next item and how an answer is stored.
+
+Why it looks like this: every claim and submit is one short write transaction
+(``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+concurrent raters take different slots without waiting on each other); unique constraints
+turn a double submit into a no-op. Items come least-rated first, in the rater's own stored
+random order, never twice to one rater; a rater's session is planned (``plan``): a fixed
+number of items and checks at positions drawn for that rater, so the progress total is
+known on the first screen. Mixed into ``Store``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from benchmark.errors import BenchError
+from benchmark.studies.models import Assignment, Rating
+from benchmark.studies.plan import check_positions
+from benchmark.studies.queries import Q
+from benchmark.studies.values import check_passed, clean_reasons, dims_for, validate_values
+
+
+def _now() -> float:
+    return time.time()
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What happened to a submit: stored, duplicate (already stored), expired, too_fast.
+
+    ``screened`` is True when this answer was the failed check that ended the session.
+    """
+
+    status: str
+    check_passed: bool | None = None
+    rt_s: float | None = None
+    screened: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("stored", "duplicate")
+
+
+class ClaimsMixin:
+    """Claims, progress and submits (needs ``write``, ``read``, ``config`` and the caches of ``Store``)."""
+
+    # ------------------------------------------------------------------ claims
+    def current(self, study_id: str, rater_id: str) -> dict | None:
+        """The rater's open assignment (reload and new device land here), or None."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(Assignment).where(
+                    Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.state == "active"
+                ).order_by(Assignment.position).limit(1)
+            ).mappings().first()
+        return dict(row) if row else None
+
+    def claim(self, study_id: str, rater_id: str, *, now: float | None = None) -> dict | None:
+        """The rater's next assignment: the open one, a due check, or a new slot; None = no work left.
+
+        Least-rated first (all first slots before any second slot), in the rater's own
+        stored random order, never an item the rater has seen, expired leases reclaimed.
+        """
+        open_now = self.current(study_id, rater_id)  # every rerun of the page asks: answer it from a read
+        if open_now is not None:
+            return open_now
+        cfg = self.config(study_id)
+        now = _now() if now is None else now
+        perm = self._perm_of(study_id, rater_id)
+        for _ in range(20):
+            try:
+                with self.write() as conn:
+                    if self.is_pg:
+                        # A lease is soft state: if the server dies before it reaches disk the
+                        # rater simply claims again. Ratings (submit) keep full durability.
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    return self._claim(conn, study_id, rater_id, cfg, now, perm)
+            except IntegrityError:  # same rater claiming in two tabs at once: try again
+                time.sleep(0.01)
+        raise BenchError(f"could not claim an item for rater '{rater_id}'")
+
+    def _perm_of(self, study_id: str, rater_id: str) -> tuple[int, int]:
+        """The rater's stored order parameters (immutable once registered, so cached)."""
+        key = (study_id, rater_id)
+        got = self._perms.get(key)
+        if got is None:
+            with self.read() as conn:
+                row = conn.execute(Q.rater_perm, {"study": study_id, "rater": rater_id}).first()
+            if row is None:
+                raise BenchError(f"rater '{rater_id}' has not entered study '{study_id}'")
+            got = self._perms[key] = (int(row[0]), int(row[1]))
+        return got
+
+    def session_plan(self, study_id: str, rater_id: str) -> tuple[int, frozenset[int]]:
+        """This rater's planned number of items and the screen positions of their checks."""
+        cfg = self.config(study_id)
+        n_items = int(cfg.get("n_items") or 0)
+        cap = int(cfg.get("items_per_rater") or n_items or 0)
+        per_rater = min(cap, n_items) if n_items else cap
+        key = (study_id, rater_id)
+        if key not in self._checks:
+            self._checks[key] = check_positions(int(cfg.get("seed", 0)), rater_id, per_rater,
+                                                float(cfg.get("check_rate", 0) or 0), int(cfg.get("n_check_items") or 0))
+        return per_rater, self._checks[key]
+
+    def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
+               perm: tuple[int, int]) -> dict | None:
+        p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
+        if conn.execute(Q.rater_stage_pg if self.is_pg else Q.rater_stage, p).scalar() in ("screened", "withdrawn"):
+            return None
+        mine = conn.execute(Q.rater_assignments, p).mappings().all()
+        open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
+        if open_rows:
+            return {**open_rows[0], "study_id": study_id, "rater_id": rater_id}
+        position = len(mine)
+        per_rater, checks_at = self.session_plan(study_id, rater_id)
+        if position in checks_at:
+            check = conn.execute(Q.pick_check, p).first()
+            if check is not None:
+                return self._assign(conn, study_id, rater_id, check[0], check[1], position, now, cfg)
+        items_taken = sum(1 for r in mine if r["kind"] == "item" and r["state"] != "expired")
+        if per_rater and items_taken >= per_rater:
+            return None
+        slot = None
+        # Level by level (every item's first place before any second place): least-rated
+        # first, and each query reads one level's slice of the claim index, not all slots.
+        q = Q.level_pg if self.is_pg else Q.level
+        for level in range(int(cfg.get("k", 1))):
+            slot = conn.execute(q, {**p, "level": level}).first()
+            if slot is not None:
+                break
+        if slot is None:
+            return None
+        conn.execute(Q.lease_slot, {"sid": slot[0], "rater": rater_id,
+                                    "expires": now + float(cfg.get("lease_s", 900))})
+        return self._assign(conn, study_id, rater_id, slot[1], "item", position, now, cfg)
+
+    def _assign(self, conn: Connection, study_id: str, rater_id: str, item_id: str, kind: str, position: int,
+                now: float, cfg: dict) -> dict:
+        swapped = cfg.get("mode") == "pairwise" and random.Random(f"{cfg.get('seed', 0)}:{rater_id}:{item_id}").random() < 0.5
+        row = dict(study_id=study_id, rater_id=rater_id, item_id=item_id, kind=kind, position=position,
+                   swapped=bool(swapped), shown_at=now, submitted_at=None, state="active")
+        conn.execute(Q.insert_assignment, row)
+        return row
+
+    def progress_of(self, study_id: str, rater_id: str, *, now: float | None = None) -> tuple[int, int]:
+        """(screens answered, screens in this rater's session) for the progress bar.
+
+        The total is the plan (items + checks); it shrinks only when other raters have taken
+        the last places of the items this rater could still have been given.
+        """
+        now = _now() if now is None else now
+        per_rater, checks_at = self.session_plan(study_id, rater_id)
+        p = {"study": study_id, "rater": rater_id, "now": now}
+        with self.read() as conn:
+            mine = conn.execute(Q.rater_assignments, p).mappings().all()
+            items_taken = sum(1 for r in mine if r["kind"] == "item" and r["state"] != "expired")
+            upto = max(0, per_rater - items_taken) if per_rater else 10**9
+            claimable = int(conn.execute(Q.claimable, {**p, "upto": upto}).scalar() or 0) if upto else 0
+        done = sum(1 for r in mine if r["state"] == "done")
+        items_total = min(per_rater, items_taken + claimable) if per_rater else items_taken + claimable
+        checks_taken = sum(1 for r in mine if r["kind"] in ("attention", "gold"))
+        checks_left = sum(1 for pos in checks_at if pos >= len(mine) and pos < items_total + len(checks_at))
+        return done, max(done, items_total + checks_taken + checks_left)
+
+    # ------------------------------------------------------------------ submits
+    def submit(self, study_id: str, rater_id: str, item_id: str, values: dict[str, Any], *,
+               reasons: dict[str, Any] | None = None, now: float | None = None) -> SubmitResult:
+        """Store one answer (all dimensions) and fill the slot, in one transaction.
+
+        A failed check that reaches the study's limit ends the session (``screen_out``).
+        """
+        cfg = self.config(study_id)
+        dims = dims_for(cfg, self._dimset_of(study_id, item_id, cfg))
+        clean = validate_values(cfg["mode"], cfg, values, dims)
+        why = clean_reasons(reasons, clean) if cfg["mode"] == "checklist" else {}
+        now = _now() if now is None else now
+        try:
+            with self.write() as conn:
+                result = self._submit(conn, study_id, rater_id, item_id, clean, why, cfg, now)
+        except IntegrityError:  # the same answer arrived twice at once; the first one stands
+            return SubmitResult("duplicate")
+        if result.check_passed is False and self.failed_checks(study_id, rater_id) >= int(cfg.get("max_failed_checks", 2)):
+            self.screen_out(study_id, rater_id)
+            return SubmitResult(result.status, False, result.rt_s, screened=True)
+        return result
+
+    def _submit(self, conn: Connection, study_id: str, rater_id: str, item_id: str, values: dict[str, str],
+                reasons: dict[str, str | None], cfg: dict, now: float) -> SubmitResult:
+        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now}
+        a = conn.execute(Q.assignment_pg if self.is_pg else Q.assignment, p).mappings().first()
+        if a is None:
+            raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
+        if a["state"] == "done":
+            return SubmitResult("duplicate")
+        if a["state"] == "expired":
+            return SubmitResult("expired")
+        rt = max(0.0, now - float(a["shown_at"]))
+        if rt < float(cfg.get("min_time_s", 0) or 0):
+            return SubmitResult("too_fast", rt_s=rt)
+        passed = None
+        if a["kind"] == "item":
+            # the rater holds at most one slot per item (assignments are unique), so fill it directly
+            filled = conn.execute(Q.fill_my_slot, p).first()
+            if filled is None:  # our lease was reclaimed: take any place still open on this item
+                slot_id = conn.execute(Q.other_slot_pg if self.is_pg else Q.other_slot, p).scalar()
+                if slot_id is None:
+                    conn.execute(Q.finish_assignment, {**p, "new_state": "expired", "at": None})
+                    return SubmitResult("expired", rt_s=rt)
+                conn.execute(Q.fill_slot, {"sid": slot_id, "rater": rater_id})
+        else:
+            item = conn.execute(Q.item_expected, p).first()
+            passed = check_passed(cfg.get("mode"), item[0] or {}, values, bool(a["swapped"]), item[1], item[2])
+        conn.execute(insert(Rating), [
+            dict(study_id=study_id, item_id=item_id, rater_id=rater_id, dimension=d, value=v, rt_s=rt,
+                 submitted_at=now, check_passed=passed, reason=reasons.get(d))
+            for d, v in values.items()
+        ])
+        conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})
+        return SubmitResult("stored", check_passed=passed, rt_s=rt)
+
+    def failed_checks(self, study_id: str, rater_id: str) -> int:
+        with self.read() as conn:
+            return int(conn.execute(
+                select(func.count(func.distinct(Rating.item_id))).where(
+                    Rating.study_id == study_id, Rating.rater_id == rater_id, Rating.check_passed.is_(False))
+            ).scalar() or 0)
+
+    def done_count(self, study_id: str, rater_id: str) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(Assignment).where(
+                Assignment.study_id == study_id, Assignment.rater_id == rater_id, Assignment.state == "done")).scalar() or 0)
+

@@ -1,0 +1,75 @@
+"""The claim and submit statements of the ratings store, built once.
+
+Why: building SQLAlchemy expressions on every call cost more than running them, and these
+run on every page a rater sees.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, and_, bindparam, cast, exists, func, insert, literal, or_, select, update
+
+from benchmark.studies.models import Assignment, Item, Rater, Slot
+
+PERM_PRIME = 2_147_483_647  # 2**31 - 1: (ord * mult + offset) mod P is a permutation of items
+
+
+class Q:
+    """Statements with named parameters (``study``, ``rater``, ``item``, ``now`` ...)."""
+
+    B = bindparam
+    big = BigInteger()
+    perm = (cast(Slot.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
+    item_perm = (cast(Item.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
+    rater_perm = select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
+    # read in the claim's transaction (PostgreSQL: FOR SHARE, so a screen-out waits for the claim
+    # to commit and then takes its place back): an ended session claims nothing
+    rater_stage = select(Rater.stage).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
+    rater_stage_pg = rater_stage.with_for_update(read=True)
+    rater_assignments = select(Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
+                               Assignment.swapped, Assignment.shown_at, Assignment.submitted_at).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"))
+    _seen_slot = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
+                                Assignment.item_id == Slot.item_id)
+    level = (
+        select(Slot.id, Slot.item_id)
+        .where(Slot.study_id == B("study"), Slot.status.in_(("free", "leased")), Slot.slot_no == B("level"),
+               or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
+        .order_by(perm).limit(1)
+    )
+    level_pg = level.with_for_update(skip_locked=True, of=Slot)
+    # items this rater could still be given (an open place, not seen by the rater), counted up
+    # to "upto" only: the progress bar needs no more, so a page view never counts a whole study
+    claimable = select(func.count()).select_from(
+        select(Slot.item_id)
+        .where(Slot.study_id == B("study"), Slot.status.in_(("free", "leased")),
+               or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
+        .distinct().limit(B("upto")).subquery())
+    _seen_item = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
+                                Assignment.item_id == Item.item_id)
+    pick_check = (select(Item.item_id, Item.kind)
+                  .where(Item.study_id == B("study"), Item.kind.in_(("attention", "gold")), ~_seen_item)
+                  .order_by(item_perm).limit(1))
+    lease_slot = update(Slot).where(Slot.id == B("sid")).values(
+        status="leased", rater_id=B("rater"), lease_expires=B("expires"))
+    insert_assignment = insert(Assignment)
+    assignment = select(Assignment.kind, Assignment.state, Assignment.shown_at, Assignment.swapped).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item"))
+    assignment_pg = assignment.with_for_update()
+    fill_my_slot = update(Slot).where(
+        Slot.study_id == B("study"), Slot.item_id == B("item"), Slot.rater_id == B("rater"), Slot.status == "leased"
+    ).values(status="done", lease_expires=None).returning(Slot.id)
+    other_slot = (select(Slot.id).where(
+        Slot.study_id == B("study"), Slot.item_id == B("item"),
+        or_(Slot.status == "free", and_(Slot.status == "leased", Slot.lease_expires < B("now"))))
+        .order_by(Slot.slot_no).limit(1))
+    other_slot_pg = other_slot.with_for_update(skip_locked=True)
+    fill_slot = update(Slot).where(Slot.id == B("sid")).values(status="done", rater_id=B("rater"), lease_expires=None)
+    item_expected = select(Item.expected, Item.text_a, Item.text_b).where(
+        Item.study_id == B("study"), Item.item_id == B("item"))
+    finish_assignment = update(Assignment).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item")
+    ).values(state=B("new_state"), submitted_at=B("at"))
+    # a screened-out or withdrawn rater's places go back to the pool
+    free_rater_slots = update(Slot).where(
+        Slot.study_id == B("study"), Slot.rater_id == B("rater"), Slot.status.in_(("done", "leased"))
+    ).values(status="free", rater_id=None, lease_expires=None)

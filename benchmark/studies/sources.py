@@ -1,0 +1,109 @@
+"""Responses that go into a study: model runs and human tables, with the key columns filled.
+
+Why: a study is built from the same response records the rest of the tool uses
+(``benchmark.records.RESPONSE_COLUMNS``). Human tables must say ``source`` =
+``human/<pool>`` on every row, or be given a pool: a model's output can never enter a
+study as human.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from benchmark.errors import BenchError
+from benchmark.records import is_human_source
+from benchmark.studies.panel import check_pool
+from benchmark.tabular import read_table
+
+
+def _read_responses(path: str | Path) -> tuple[pd.DataFrame, str]:
+    p = Path(path)
+    if not p.exists():
+        raise BenchError("no such file or folder", where=str(p), fix="check the path of the run or responses file")
+    if p.is_dir():
+        p = p / "responses.parquet"
+        if not p.exists():
+            raise BenchError("run folder has no responses.parquet", where=str(p.parent), fix="point at a finished run")
+    df = read_table(p)
+    if "item_id" not in df.columns and "item" in df.columns:  # `score` takes `item`: so does a study
+        df = df.rename(columns={"item": "item_id"})
+    missing = [c for c in ("task_id", "item_id", "text") if c not in df.columns]
+    if missing:
+        raise BenchError(f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}",
+                         where=str(p), fix="responses need task_id, item_id (or item) and text")
+    return df, (p.parent.name if p.name == "responses.parquet" else p.stem)
+
+
+def _fill(df: pd.DataFrame, run_id: str, where: str) -> pd.DataFrame:
+    """Fill optional key columns per input file (before pooling, so each file counts its own samples)."""
+    df = df.copy()
+    if "run_id" not in df.columns:
+        df["run_id"] = run_id
+    for col in ("task_id", "item_id", "source"):
+        df[col] = df[col].astype(str)
+    if "task_version" not in df.columns:
+        versions = {t: _task_version(t) for t in df["task_id"].unique()}
+        df["task_version"] = df["task_id"].map(versions)
+    if "sample_idx" not in df.columns:
+        df["sample_idx"] = df.groupby(["task_id", "item_id", "source"]).cumcount()
+    idx = pd.to_numeric(df["sample_idx"], errors="coerce")
+    bad = idx.isna() | (idx != idx.round())
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0]) + 1
+        raise BenchError(f"row {row}: sample_idx {df['sample_idx'].iloc[row - 1]!r} is not a whole number",
+                         where=where, fix="give every answer an integer sample_idx, or leave the column out")
+    df["sample_idx"] = idx.astype(int)
+    if "prompt" not in df.columns:
+        df["prompt"] = None
+    return df
+
+
+def _task_version(task_id: str) -> str:
+    try:
+        from benchmark.tasks import load_task
+
+        return str(load_task(task_id).version)
+    except Exception:  # a task from elsewhere: the study still works from the responses alone
+        return "unknown"
+
+
+def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), pool: str | None = None) -> pd.DataFrame:
+    """Responses from run folders/files and human tables, pooled, with the key columns filled in."""
+    frames = []
+    for path in runs:
+        df, run_id = _read_responses(path)
+        if "source" not in df.columns:
+            raise BenchError("missing column source", where=str(path), fix="runs record the model spec in 'source'")
+        frames.append(_fill(df, run_id, str(path)))
+    for path in humans:
+        df, run_id = _read_responses(path)
+        df = df.copy()
+        if "source" not in df.columns:
+            if not pool:
+                raise BenchError("human responses have no 'source' column", where=str(path),
+                                 fix="add source=human/<pool> or pass --pool NAME")
+            df["source"] = f"human/{check_pool(pool)}"
+        bad = df.loc[~df["source"].astype(str).map(is_human_source), "source"]
+        if len(bad):
+            raise BenchError(f"{len(bad)} row(s) have a non-human source such as '{bad.iloc[0]}'", where=str(path),
+                             fix="human files must use source human/<pool>; pass model runs with --run")
+        frames.append(_fill(df, run_id, str(path)))
+    if not frames:
+        raise BenchError("no responses given", fix="pass --run RUN_DIR and/or --human FILE (or runs:/humans: in the config)")
+    df = pd.concat(frames, ignore_index=True)
+    if "error" in df.columns:
+        df = df[df["error"].isna()]
+    df = df[df["text"].notna() & (df["text"].astype(str).str.strip() != "")].copy()
+    df["text"] = df["text"].astype(str)
+    df["task_id"] = df["task_id"].astype(str)
+    df["item_id"] = df["item_id"].astype(str)
+    df["source"] = df["source"].astype(str)
+    df["task_version"] = df["task_version"].fillna("unknown").astype(str)
+    df["sample_idx"] = df["sample_idx"].astype(int)
+    dup = df.duplicated(["task_id", "task_version", "item_id", "source", "sample_idx"])
+    if dup.any():
+        raise BenchError(f"{int(dup.sum())} responses share a key (task_id, task_version, item_id, source, sample_idx)",
+                         fix="give each sample its own sample_idx, or do not pass the same run twice")
+    return df.reset_index(drop=True)
