@@ -107,6 +107,19 @@ def has_chat_template(path: Path) -> bool:
         probe.close()
 
 
+def system_info() -> str | None:
+    """llama.cpp's build and CPU features (AVX2, AVX512, ...), as it prints them.
+
+    Why: the same seed, package version and thread count give the same answers on one
+    machine, but a llama.cpp compiled for other CPU features can sample other tokens, so a
+    run records which build made it."""
+    try:
+        import llama_cpp
+    except ImportError:
+        return None
+    return llama_cpp.llama_print_system_info().decode(errors="replace").strip(" |")
+
+
 def default_threads() -> int:
     """Half the logical CPUs (llama-cpp-python's own default): llama.cpp threads spin-wait
     at every barrier, so using all CPUs of a shared or hyper-threaded machine is much
@@ -147,7 +160,8 @@ class LlamaCppModel(LocalModel):
 
     def settings(self) -> dict[str, Any]:
         out = {**super().settings(), "model_path": str(self.path), "n_ctx": self.n_ctx, "n_threads": self.n_threads,
-               "n_threads_batch": self.n_threads_batch, "mode": self.mode, "mode_reason": self.mode_reason}
+               "n_threads_batch": self.n_threads_batch, "mode": self.mode, "mode_reason": self.mode_reason,
+               "system_info": system_info()}
         if self.mode == "completion":
             from benchmark.models.completion import FRAME_VERSION
 
