@@ -1,0 +1,43 @@
+"""Showing a study's images and sounds: the served copy only, at one size, heard before rated.
+
+Only files from the study's served folder are shown (``benchmark.studies.media_items``),
+as bytes: Streamlit serves an image under a digest URL of its own (``/media/<sha>.png``)
+and the sound travels inside the player's arguments, so no file name, path or source
+string reaches the page. An image shows across its column (all of a study's images are
+the same square size, so a pair is the same size left and right) and opens full screen
+from its corner button to look closer. A sound plays in a small player
+(``raters/listen/index.html``) that reports how many seconds really played; the page
+keeps Submit disabled until every sound on it has played for the study's ``listen_s``.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from benchmark.studies.media_items import served_bytes
+
+_player = components.declare_component("listen_player", path=str(Path(__file__).parent / "listen"))
+
+
+def show_image(data: bytes) -> None:
+    st.image(data, width="stretch")
+
+
+def listen(data: bytes, media_type: str, need: float, key: str) -> bool:
+    """A player for one sound; True once it has played for ``need`` seconds (or to its end)."""
+    src = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    value = _player(src=src, need=float(need), key=key, default=None)
+    return bool(isinstance(value, dict) and value.get("done"))
+
+
+def show_media(config: dict, entry: dict, key: str) -> bool:
+    """One served file; returns whether it may be answered now (images: always)."""
+    data = served_bytes(config, entry)
+    if entry["type"].startswith("image/"):
+        show_image(data)
+        return True
+    return listen(data, entry["type"], float(config["media"].get("listen_s", 0)), key)
