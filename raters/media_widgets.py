@@ -23,8 +23,11 @@ from benchmark.studies.media_items import served_bytes
 _player = components.declare_component("listen_player", path=str(Path(__file__).parent / "listen"))
 
 
-def show_image(data: bytes) -> None:
-    st.image(data, width="stretch")
+def show_image(data: bytes, media_type: str) -> None:
+    # the served bytes pass through unchanged: the format is named (Streamlit's "auto" would
+    # turn a PNG without alpha into a JPEG) and served images are narrower than Streamlit's
+    # 1460-pixel limit unless media.max_side is set above it
+    st.image(data, width="stretch", output_format="JPEG" if media_type == "image/jpeg" else "PNG")
 
 
 def listen(data: bytes, media_type: str, need: float, key: str) -> bool:
@@ -38,6 +41,6 @@ def show_media(config: dict, entry: dict, key: str) -> bool:
     """One served file; returns whether it may be answered now (images: always)."""
     data = served_bytes(config, entry)
     if entry["type"].startswith("image/"):
-        show_image(data)
+        show_image(data, entry["type"])
         return True
     return listen(data, entry["type"], float(config["media"].get("listen_s", 0)), key)

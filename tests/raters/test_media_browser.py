@@ -30,7 +30,14 @@ IMG_URL = re.compile(r"/media/[0-9a-f]+\.png$")
 
 
 @pytest.fixture(scope="module")
-def browser():
+def runs(tmp_path_factory):
+    """Imported before the browser starts (Playwright's loop and the runner's asyncio.run do not mix)."""
+    root = tmp_path_factory.mktemp("media-runs")
+    return {"image": media_run(root, "image"), "audio": media_run(root, "audio")}
+
+
+@pytest.fixture(scope="module")
+def browser(runs):
     yield from launch_browser()
 
 
@@ -100,9 +107,9 @@ def _consent_to_rating(page, link: str, practice_answer) -> None:
 
 
 def test_an_image_pairwise_study_shows_only_the_reencoded_images_to_the_completion_code(
-        browser, tmp_path, artifacts_dir):
+        runs, browser, tmp_path, artifacts_dir):
     url = f"sqlite:///{tmp_path / 'ratings.db'}"
-    run = media_run(tmp_path, "image")
+    run = runs["image"]
     create_study(open_store(url), StudySpec("mimg", mode="pairwise", k=1, check_rate=0, min_time_s=0,
                                             completion_code="IMG-7"), runs=[run])
     served = _served(url, "mimg")
@@ -142,9 +149,10 @@ def test_an_image_pairwise_study_shows_only_the_reencoded_images_to_the_completi
     assert open_store(url).get_rater("mimg", "img-rater")["stage"] == "done"
 
 
-def test_an_audio_likert_study_needs_listening_and_plays_only_reencoded_sound(browser, tmp_path, artifacts_dir):
+def test_an_audio_likert_study_needs_listening_and_plays_only_reencoded_sound(runs, browser, tmp_path,
+                                                                              artifacts_dir):
     url = f"sqlite:///{tmp_path / 'ratings.db'}"
-    run = media_run(tmp_path, "audio")
+    run = runs["audio"]
     create_study(open_store(url), StudySpec("msnd", mode="likert", k=1, check_rate=0, min_time_s=0,
                                             completion_code="SND-9", media={"listen_s": 1}), runs=[run])
     served = _served(url, "msnd")
