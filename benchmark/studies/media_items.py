@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,8 @@ def write_media_study(store, spec, design: dict, replace: bool = False) -> dict:
     files: dict[str, dict[str, str]] = {}
     old: Path | None = None
     try:
-        for m in tqdm(design["media"], desc="blind media", unit="file", disable=len(design["media"]) < 5):
+        quiet = len(design["media"]) < 5 or not sys.stderr.isatty()  # a bar for people, not for logs
+        for m in tqdm(design["media"], desc="blind media", unit="file", disable=quiet):
             try:
                 served = blind_file(m["file"], staging, policy, salt)
             except (MediaTypeError, OSError, ValueError) as exc:
