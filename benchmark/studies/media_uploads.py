@@ -126,3 +126,29 @@ def glob_escape(s: str) -> str:
     import glob
 
     return glob.escape(s)
+
+
+def remove_uploads(db_url: str | None, study_id: str, rater_id: str) -> int:
+    """Delete the files a participant uploaded (a withdrawal deletes their answers; the files go
+    with them). ``rater_id`` may be the rater id or the PROLIFIC_PID before withdrawal."""
+    from sqlalchemy import select
+
+    from benchmark.studies.models import Rater
+    from benchmark.studies.store import open_store
+
+    store = open_store(db_url)
+    cfg = store.config(study_id)
+    if cfg.get("mode") != "respond" and "respond_items" not in cfg:
+        return 0
+    with store.read() as conn:
+        seq = conn.execute(select(Rater.seq).where(Rater.study_id == study_id, Rater.rater_id == rater_id)).scalar()
+    folder = upload_dir(store.url, study_id, cfg)
+    if seq is None or not folder.exists():
+        return 0
+    gone = 0
+    for f in folder.iterdir():
+        parts = f.name.split(".")
+        if len(parts) == 4 and parts[2] == str(int(seq)):
+            f.unlink()
+            gone += 1
+    return gone

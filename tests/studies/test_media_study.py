@@ -154,3 +154,21 @@ def test_a_file_that_does_not_decode_stops_the_study_before_anything_is_written(
         create_study(store, StudySpec("cut", mode="pairwise", k=1, check_rate=0), runs=[run])
     assert store.list_studies() == []
     assert not (tmp_path / "media" / "cut").exists() and not list((tmp_path / "media").glob(".*"))
+
+
+def test_study_create_from_a_config_with_media_settings(tmp_path, runs, capsys):
+    cfg = tmp_path / "cfg" / "study.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text(f"id: songs\nmode: likert\nk: 2\nruns: [{runs['audio']}]\n"
+                   "media: {listen_s: 7, samplerate: 16000, channels: 1, dir: served}\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'ratings.db'}"
+    assert main(["study", "create", "--config", str(cfg), "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "0 image(s) and 4 sound(s) re-encoded and served blind" in out and "must play 7 s" in out
+    store = Store(url)
+    media = store.config("songs")["media"]
+    assert Path(media["dir"]) == (cfg.parent / "served").resolve() and len(list(Path(media["dir"]).iterdir())) == 4
+    assert store.config("songs")["min_time_s"] == 7 and media["policy"]["samplerate"] == 16000
+    cfg.write_text(cfg.read_text().replace("listen_s: 7", "listen_seconds: 7"), encoding="utf-8")
+    assert main(["study", "create", "--config", str(cfg), "--db", url, "--replace"]) == 2
+    assert "listen_seconds" in capsys.readouterr().err

@@ -76,3 +76,17 @@ def test_uploads_export_as_a_human_run_that_a_pairwise_study_pools_with_a_genera
     summary = create_study(store, StudySpec("vs", mode="pairwise", k=1, check_rate=0, tasks=["poster"]),
                            runs=[gen], humans=[out])
     assert "human/artists" in summary["sources"] and summary["items"] >= 1 and summary["media"]["images"] >= 2
+
+
+def test_withdrawing_deletes_the_participants_uploaded_files(respond, capsys):
+    from benchmark.cli import main
+
+    store, rater, items = respond
+    other = store.enter("art", "p2")
+    for who, r in (("p1", rater), ("p2", other)):
+        save_upload(store, "art", r, items["seed_swap"], planted_png(pixels(30, 30)))
+        store.respond_save("art", who, items["seed_swap"], "")
+    assert _uploads(store) == ["poster.seed_swap.0.png", "poster.seed_swap.1.png"]
+    assert main(["study", "withdraw", "--study", "art", "--rater", "p1", "--db", store.url]) == 0
+    assert "and 1 uploaded file(s)" in capsys.readouterr().out
+    assert _uploads(store) == ["poster.seed_swap.1.png"]  # the other participant's work stays
