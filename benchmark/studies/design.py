@@ -219,6 +219,11 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
     words = pd.Series([len(t["text"].split()) for t in texts if t["text_id"] in {p[0] for p in pairs}])
     n_questions = (sum(len(v) for v in sets.values()) / len(sets)) if sets else max(1, len(dims))
     item_s = plan.seconds_per_item(spec.mode, float(words.median()) if len(words) else 0.0, int(round(n_questions)))
+    if "media_type" in df.columns and df["media_type"].notna().any():  # looking and listening take time too
+        from benchmark.studies.media_items import media_seconds
+
+        kinds = {str(t).split("/")[0] for t in df.loc[~df["excluded"], "media_type"].dropna()}
+        item_s += media_seconds(spec.mode, spec.media, kinds)
     asked = spec.items_per_rater if spec.items_per_rater is not None else spec.extra.get("items_per_rater")
     if asked is None:
         per_rater = plan.items_per_rater(n_items, item_s, spec.check_rate, spec.session_minutes)

@@ -54,6 +54,18 @@ def media_options(given: dict[str, Any] | None) -> dict[str, Any]:
     return opts
 
 
+LOOK_S = 4.0  # seconds a rater takes to look at one image (beside reading the prompt)
+
+
+def media_seconds(mode: str, media: dict[str, Any] | None, kinds: set[str]) -> float:
+    """Seconds an item's images or sounds add to the session plan: looking at each image and
+    hearing each sound for ``listen_s`` (a pair has two of them)."""
+    per = LOOK_S if "image" in kinds else 0.0
+    if "audio" in kinds:
+        per = max(per, float(media_options(media)["listen_s"]))
+    return per * (2 if mode == "pairwise" else 1)
+
+
 def policy_of(opts: dict[str, Any]):
     from benchmark.media.sanitize import BlindingPolicy
 

@@ -42,7 +42,8 @@ def render(ctx) -> None:
             return
         result = ctx.store.submit(ctx.study_id, ctx.rater_id, item_id, values, reasons=reasons)
         if result.status == "too_fast":
-            st.warning(f"Please take a little more time to read the answer "
+            what = "look at or listen to" if any(media) else "read"
+            st.warning(f"Please take a little more time to {what} the answer "
                        f"(at least {ctx.config.get('min_time_s', 0):g} seconds per item).")
             return
         if result.status == "expired":
