@@ -158,18 +158,19 @@ class Panel(Strict):
 
 
 class Media(Strict):
-    """Images and sounds: how they are served (``benchmark.studies.media_items``)."""
+    """Images and sounds: how a study serves them (``benchmark.studies.media_items``) and how
+    large an upload may be (respond mode); the one place their defaults and bounds live."""
 
-    listen_s: float = Field(default=5.0, ge=0, le=600)
+    listen_s: float = Field(default=5.0, ge=0, le=600)  # seconds each sound must play before an answer
     image_format: Literal["png", "jpeg", "webp"] = "png"
     max_side: int = Field(default=768, ge=64, le=4096)
     audio_format: Literal["wav", "flac"] = "wav"
     samplerate: int = Field(default=44100, ge=8000, le=192000)
     channels: Literal[1, 2] = 2
     lufs: float = Field(default=-20.0, ge=-60, le=0)
-    max_seconds: float | None = Field(default=60.0, gt=0)
-    max_mb: float = Field(default=20.0, gt=0, le=500)
-    dir: str | None = None
+    max_seconds: float | None = Field(default=60.0, gt=0)  # a longer sound is cut: raters hear the same span
+    max_mb: float = Field(default=20.0, gt=0, le=500)  # respond mode: the largest upload
+    dir: str | None = None  # default: media/<study> (uploads/<study>) beside a SQLite store, else under results/
 
 
 class StudyFile(Strict):

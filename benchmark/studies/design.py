@@ -69,7 +69,7 @@ class StudySpec:
     practice: list[dict] | None = None
     estimated_minutes: float | None = None
     payment: str | None = None
-    media: dict[str, Any] = field(default_factory=dict)  # images and sounds: see studies.media_items.DEFAULTS
+    media: dict[str, Any] = field(default_factory=dict)  # images and sounds: the media: keys (config.Media)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:

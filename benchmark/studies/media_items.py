@@ -30,28 +30,22 @@ from tqdm.auto import tqdm
 
 from benchmark.errors import BenchError
 
-DEFAULTS: dict[str, Any] = {
-    "listen_s": 5.0,  # seconds each sound must play before an answer can be submitted
-    "image_format": "png", "max_side": 768, "audio_format": "wav", "samplerate": 44100, "channels": 2,
-    "lufs": -20.0, "max_seconds": 60.0,  # a longer sound is cut (raters hear the same span)
-    "max_mb": 20.0,  # respond mode: the largest upload
-    "dir": None,  # the served folder (default: media/<study> beside a SQLite store, else results/media/<study>)
-}
 _NAME = re.compile(r"^[0-9a-f]{20}\.[a-z0-9]{2,4}$")
 
 
 def media_options(given: dict[str, Any] | None) -> dict[str, Any]:
-    """The study's media settings, defaults filled in; an unknown key or a bad value is one line."""
-    given = dict(given or {})
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise BenchError(f"unknown media setting(s) {', '.join(unknown)}", fix=f"use {', '.join(DEFAULTS)}")
-    opts = {**DEFAULTS, **{k: v for k, v in given.items() if v is not None}}
-    if not 0 <= float(opts["listen_s"]) <= 600:
-        raise BenchError(f"media.listen_s {opts['listen_s']} is outside 0..600 seconds", fix="e.g. 5")
-    if not 0 < float(opts["max_mb"]) <= 500:
-        raise BenchError(f"media.max_mb {opts['max_mb']} is outside 0..500", fix="e.g. 20")
-    return opts
+    """The study's media settings (``config.Media``: the ``media:`` keys of a study config),
+    defaults filled in; an unknown key or a value out of range is one line."""
+    import pydantic
+
+    from benchmark.studies.config import Media
+
+    try:
+        return Media(**{k: v for k, v in (given or {}).items() if v is not None}).model_dump()
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise BenchError(f"media.{where}: {err['msg']}", fix=f"media settings are {', '.join(Media.model_fields)}") from None
 
 
 LOOK_S = 4.0  # seconds a rater takes to look at one image (beside reading the prompt)

@@ -28,6 +28,7 @@ from benchmark.errors import BenchError
 from benchmark.studies.media_items import media_options
 
 EXTENSIONS = {"image": ["png", "jpg", "jpeg", "webp"], "audio": ["wav", "mp3", "ogg", "flac"]}
+UPLOAD_TYPES = ("image/png", "audio/flac")  # what check_upload stores
 _SLUG = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -65,7 +66,7 @@ def check_upload(data: bytes, kind: str, max_mb: float) -> tuple[bytes, str]:
                          f"{'an image' if info.kind == 'image' else 'a sound'}",
                          fix=f"upload a {' / '.join(EXTENSIONS[kind]).upper()} file")
     longest = max(info.width or 0, info.height or 0)  # kept as uploaded, up to 4096 pixels
-    policy = BlindingPolicy(image_format="png", max_side=min(4096, max(16, longest)),
+    policy = BlindingPolicy(image_format="png", max_side=min(4096, max(16, longest)),  # UPLOAD_TYPES
                             audio_format="flac", samplerate=44100, channels=2, max_seconds=600)
     clean, media_type, _ = reencode(data, policy)
     return clean, media_type
@@ -103,34 +104,29 @@ def attach_uploads(db_url: str | None, study_id: str, df: pd.DataFrame, out_dir:
     if not df.size or not any(k in EXTENSIONS for k in kinds.values()):
         return df
     folder = upload_dir(store.url, study_id, cfg)
-    by_ext = {ext: t for t, ext in MEDIA_TYPES.items()}
     paths, types = [], []
     media = Path(out_dir) / "media"
     for rec in df.to_dict("records"):
-        found = None
+        hit = None
         if kinds.get((rec["task_id"], rec["item_id"])) in EXTENSIONS:
-            stem = upload_name(rec["task_id"], rec["item_id"], int(rec["sample_idx"]), "")
-            found = next(iter(sorted(folder.glob(f"{glob_escape(stem)}*"))), None) if folder.exists() else None
-        if found is None:
+            for media_type in UPLOAD_TYPES:
+                name = upload_name(rec["task_id"], rec["item_id"], int(rec["sample_idx"]), MEDIA_TYPES[media_type])
+                if (folder / name).is_file():
+                    hit = (name, media_type)
+        if hit is None:
             paths.append(None)
             types.append(None)
             continue
         media.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(found, media / found.name)
-        paths.append(f"media/{found.name}")
-        types.append(by_ext[found.suffix.lstrip(".")])
+        shutil.copyfile(folder / hit[0], media / hit[0])
+        paths.append(f"media/{hit[0]}")
+        types.append(hit[1])
     return df.assign(media_path=paths, media_type=types)
 
 
-def glob_escape(s: str) -> str:
-    import glob
-
-    return glob.escape(s)
-
-
 def remove_uploads(db_url: str | None, study_id: str, rater_id: str) -> int:
-    """Delete the files a participant uploaded (a withdrawal deletes their answers; the files go
-    with them). ``rater_id`` may be the rater id or the PROLIFIC_PID before withdrawal."""
+    """Delete the files a participant (by rater id) uploaded: a withdrawal deletes their
+    answers, and the files go with them. Returns how many were deleted."""
     from sqlalchemy import select
 
     from benchmark.studies.models import Rater

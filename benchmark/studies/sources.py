@@ -62,7 +62,9 @@ def _fill(df: pd.DataFrame, run_id: str, where: str) -> pd.DataFrame:
 
 def media_files(df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     """Add ``media_file`` (absolute) for rows with ``media_path``, which is relative to the run
-    folder; a path that leaves the folder or a missing file is an error naming the row."""
+    folder; a path that leaves the folder or a missing file is an error naming the row (the
+    files are decoded once, when a study re-encodes them)."""
+    from benchmark.media.manifest import resolve_media_path
     from benchmark.media.records import has_media
 
     if "media_path" not in df.columns:
@@ -74,14 +76,12 @@ def media_files(df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
         if not has_media(rec):
             files.append(None)
             continue
-        f = (base / str(rec["media_path"])).resolve()
-        if not f.is_relative_to(base):
-            raise BenchError(f"row {row}: media_path {rec['media_path']!r} leaves the run folder", where=str(path),
-                             fix="media paths are relative to the run folder and stay inside it")
-        if not f.is_file():
-            raise BenchError(f"row {row}: media file {rec['media_path']!r} is missing", where=str(path),
-                             fix="pass the whole run folder (responses.parquet and media/)")
-        files.append(str(f))
+        try:
+            files.append(str(resolve_media_path(base, str(rec["media_path"]), "the run folder")))
+        except ValueError as exc:
+            raise BenchError(f"row {row}: {exc}", where=str(path),
+                             fix="media paths are relative to the run folder, inside it; pass the whole run folder "
+                                 "(responses.parquet and media/)") from None
     out = df.copy()
     out["media_file"] = files
     return out

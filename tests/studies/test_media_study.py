@@ -174,3 +174,14 @@ def test_study_create_from_a_config_with_media_settings(tmp_path, runs, capsys):
     cfg.write_text(cfg.read_text().replace("listen_s: 7", "listen_seconds: 7"), encoding="utf-8")
     assert main(["study", "create", "--config", str(cfg), "--db", url, "--replace"]) == 2
     assert "listen_seconds" in capsys.readouterr().err
+
+
+def test_a_bad_media_setting_from_the_library_is_one_line(tmp_path, runs):
+    from benchmark.errors import BenchError
+
+    store = _store(tmp_path)
+    for bad, words in (({"listen_seconds": 3}, "media.listen_seconds"), ({"listen_s": -1}, "media.listen_s")):
+        with pytest.raises(BenchError, match=words) as err:
+            create_study(store, StudySpec("bad", mode="likert", k=1, media=bad), runs=[runs["audio"]])
+        assert "\n" not in str(err.value)
+    assert store.list_studies() == [] and not (tmp_path / "media").exists()
