@@ -1,18 +1,18 @@
 """Showing a study's images and sounds: the served copy only, at one size, heard before rated.
 
 Only files from the study's served folder are shown (``benchmark.studies.media_items``),
-as bytes: Streamlit serves an image under a digest URL of its own (``/media/<sha>.png``)
-and the sound travels inside the player's arguments, so no file name, path or source
-string reaches the page. An image shows across its column (all of a study's images are
-the same square size, so a pair is the same size left and right) and opens full screen
-from its corner button to look closer. A sound plays in a small player
-(``raters/listen/index.html``) that reports how many seconds really played; the page
-keeps Submit disabled until every sound on it has played for the study's ``listen_s``.
+as bytes: Streamlit serves each under a digest URL of its own (``/media/<sha>.png``,
+``.wav``), so no file name, path or source string reaches the page, and a rerun (every
+click) re-sends a URL, not the file. An image shows across its column (all of a study's
+images are the same square size, so a pair is the same size left and right) and opens
+full screen from its corner button to look closer. A sound plays in Streamlit's audio
+player; a small gate beside it (``raters/listen/index.html``) counts how many seconds
+really played, and the page keeps Submit disabled until every sound on it has played for
+the study's ``listen_s``.
 """
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import streamlit as st
@@ -31,9 +31,12 @@ def show_image(data: bytes, media_type: str) -> None:
 
 
 def listen(data: bytes, media_type: str, need: float, key: str) -> bool:
-    """A player for one sound; True once it has played for ``need`` seconds (or to its end)."""
-    src = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
-    value = _player(src=src, need=float(need), key=key, default=None)
+    """Streamlit's audio player for one sound, and the gate that counts how long it played;
+    True once it has played for ``need`` seconds (or to its end)."""
+    box = f"snd_{key}"
+    with st.container(key=box, border=False):
+        st.audio(data, format=media_type)
+        value = _player(box=f"st-key-{box}", need=float(need), key=key, default=None)
     return bool(isinstance(value, dict) and value.get("done"))
 
 
