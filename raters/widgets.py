@@ -1,7 +1,8 @@
 """Shared pieces of the rating screens: inert text, the answer inputs, a fresh scroll.
 
 Responses are shown with ``st.text``: whatever a response contains (HTML, ``<script>``,
-markdown images or links) reaches the browser as plain text, never as markup. Pairwise
+markdown images or links) reaches the browser as plain text, never as markup. An image
+or a sound answer is shown from the study's served copy (``raters.media_widgets``). Pairwise
 answers are called "first" and "second", which stays true whether a screen shows them side
 by side (desktop) or one above the other (a phone). Every input's key includes the item
 id, so a new item starts unanswered.
@@ -108,8 +109,9 @@ def answer_inputs(mode: str, dims: list[dict], key: str, made: bool = False) -> 
                 format_func=PAIRWISE_LABELS.get, index=None, horizontal=True, key=f"pw_{d['name']}_{key}",
             )
     else:
-        values["guess"] = st.radio("**Who made this answer?**" if made else "**Who wrote this answer?**", options=list(TURING_LABELS),
-                                   format_func=TURING_LABELS.get, index=None, horizontal=True, key=f"guess_{key}")
+        question = "**Who made this answer?**" if made else "**Who wrote this answer?**"  # made: an image or a sound
+        values["guess"] = st.radio(question, options=list(TURING_LABELS), format_func=TURING_LABELS.get, index=None,
+                                   horizontal=True, key=f"guess_{key}")
         values["confidence"] = st.radio("**How sure are you?** (1 = guessing, 5 = certain)", options=[1, 2, 3, 4, 5],
                                         index=None, horizontal=True, key=f"conf_{key}")
     return values, reasons

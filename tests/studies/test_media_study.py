@@ -59,6 +59,11 @@ def test_an_image_pairwise_study_serves_only_clean_squares_under_opaque_names(tm
     assert served_bytes(cfg, media[0]) == (served / media[0]["name"]).read_bytes()
     with pytest.raises(Exception):
         served_bytes(cfg, {"name": "../ratings.db"})
+    # replacing the study serves new files under new names (a fresh secret), and only those
+    create_study(store, StudySpec("img", mode="pairwise", k=2, check_rate=0), runs=[runs["image"]], replace=True)
+    again = sorted(p.name for p in served.iterdir())
+    assert len(again) == 4 and not set(again) & set(names)
+    assert sorted(f["name"] for f in store.config("img")["media"]["files"].values()) == again
 
 
 def test_an_audio_study_raises_the_servers_minimum_time_to_the_listening_time(tmp_path, runs):
