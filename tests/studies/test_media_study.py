@@ -190,3 +190,22 @@ def test_a_bad_media_setting_from_the_library_is_one_line(tmp_path, runs):
             create_study(store, StudySpec("bad", mode="likert", k=1, media=bad), runs=[runs["audio"]])
         assert "\n" not in str(err.value)
     assert store.list_studies() == [] and not (tmp_path / "media").exists()
+
+
+def test_a_media_study_on_postgresql_serves_from_its_media_dir(tmp_path, runs):
+    from benchmark.studies.store import close_stores
+    from tests.studies.fixtures import pg_schema_url
+
+    url, drop = pg_schema_url()
+    try:
+        store = Store(url)
+        spec = StudySpec("pg-img", mode="pairwise", k=1, check_rate=0, media={"dir": str(tmp_path / "shared")})
+        create_study(store, spec, runs=[runs["image"]])
+        cfg = store.config("pg-img")
+        assert Path(cfg["media"]["dir"]) == (tmp_path / "shared").resolve()
+        item = store.items("pg-img", kind="item")[0]["item_id"]
+        assert all(served_bytes(cfg, m) for m in item_media(store, "pg-img", item))
+        store.dispose()
+    finally:
+        close_stores()
+        drop()
