@@ -12,7 +12,8 @@ neither a half-written folder nor a study behind.
 
 A sound must be listened to before an answer counts: the page's player reports how long
 it actually played (``listen_s``, default 5 seconds or the whole clip when shorter), and
-the server refuses submits faster than that (``min_time_s`` is raised to it).
+the server refuses submits faster than that (``min_time_s`` is raised to it, twice it for
+a pair of sounds).
 """
 
 from __future__ import annotations
@@ -117,8 +118,9 @@ def write_media_study(store, spec, design: dict, replace: bool = False) -> dict:
         config["media"] = {"dir": str(target), "files": files, "listen_s": float(opts["listen_s"]),
                            "policy": policy.as_dict(), "kinds": sorted(kinds),
                            "packages": package_versions(("pillow", "soundfile", "pyloudnorm", "scipy"))}
-        if "audio" in kinds:  # the server's floor under the player's own check
-            config["min_time_s"] = max(float(config.get("min_time_s") or 0), float(opts["listen_s"]))
+        if "audio" in kinds:  # the server's floor under the page's own check: each sound of a pair in turn
+            per_item = float(opts["listen_s"]) * (2 if spec.mode == "pairwise" else 1)
+            config["min_time_s"] = max(float(config.get("min_time_s") or 0), per_item)
         if target.exists():
             old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
             os.replace(target, old)

@@ -73,6 +73,8 @@ def test_an_audio_study_raises_the_servers_minimum_time_to_the_listening_time(tm
     cfg = store.config("snd")
     assert cfg["min_time_s"] == 4 and cfg["media"]["listen_s"] == 4 and cfg["media"]["kinds"] == ["audio"]
     create_study(store, StudySpec("snd0", mode="likert", k=1, check_rate=0, media={"listen_s": 0}), runs=[runs["audio"]])
+    create_study(store, StudySpec("snd2", mode="pairwise", k=1, check_rate=0, media={"listen_s": 4}), runs=[runs["audio"]])
+    assert store.config("snd2")["min_time_s"] == 8  # a pair: one sound after the other
     assert abs(cfg["seconds_per_item"] - store.config("snd0")["seconds_per_item"] - 4) < 0.15  # listening is planned for
     for entry in cfg["media"]["files"].values():
         data = served_bytes(cfg, entry)
