@@ -61,6 +61,20 @@ def _assert_clean(data: bytes, media_type: str, served: dict[str, bytes]) -> Non
     assert not any(leak.encode() in data for leak in LEAKS)
 
 
+def _watch_urls(page) -> list[str]:
+    """Every URL the page asks for (documents, images, sounds, frames, scripts)."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def _assert_urls_blind(urls: list[str]) -> None:
+    assert urls
+    for url in urls:
+        low = url.lower()
+        assert not any(leak.lower() in low for leak in LEAKS), url
+
+
 def _shot(page, artifacts_dir: Path, name: str) -> None:
     page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
     idle(page)
@@ -113,6 +127,7 @@ def test_an_image_pairwise_study_shows_only_the_reencoded_images_to_the_completi
     served = _served(url, "mimg")
     server = Server(url, "mimg", tmp_path / "server.log").start()
     page = browser.new_page(viewport=DESKTOP)
+    urls = _watch_urls(page)
     try:
         _consent_to_rating(page, f"{server.url}/?PROLIFIC_PID=img-rater", _choose_first)
         for n in (1, 2):
@@ -144,6 +159,8 @@ def test_an_image_pairwise_study_shows_only_the_reencoded_images_to_the_completi
     finally:
         page.close()
         server.kill9()
+    _assert_urls_blind(urls)
+    assert any(IMG_URL.search(u) for u in urls)
     assert open_store(url).get_rater("mimg", "img-rater")["stage"] == "done"
 
 
@@ -156,6 +173,7 @@ def test_an_audio_likert_study_needs_listening_and_plays_only_reencoded_sound(ru
     served = _served(url, "msnd")
     server = Server(url, "msnd", tmp_path / "server.log").start()
     page = browser.new_page(viewport=DESKTOP)
+    urls = _watch_urls(page)
     try:
         _consent_to_rating(page, f"{server.url}/?PROLIFIC_PID=snd-rater", lambda p: answer_scales(p, "3"))
         for n in range(1, 5):
@@ -180,4 +198,6 @@ def test_an_audio_likert_study_needs_listening_and_plays_only_reencoded_sound(ru
     finally:
         page.close()
         server.kill9()
+    _assert_urls_blind(urls)
+    assert any(AUDIO_URL.search(u) for u in urls)
     assert open_store(url).get_rater("msnd", "snd-rater")["stage"] == "done"
