@@ -5,7 +5,8 @@ XMP, PNG text chunks, a C2PA-style JUMBF box, ID3 and RIFF INFO tags) and file n
 name their makers. On every item the test fetches what the page shows, the images from
 their URLs and the sound from its player's URL, and checks that it is one of the study's
 re-encoded files, that it carries no metadata, and that neither the page nor any URL
-names a file, a source or a planted string. Waits are on the page's own events.
+names a file, a source or a planted string. An artist's upload in respond mode is kept
+as pixels only. Waits are on the page's own events.
 """
 
 from __future__ import annotations
@@ -201,3 +202,38 @@ def test_an_audio_likert_study_needs_listening_and_plays_only_reencoded_sound(ru
     _assert_urls_blind(urls)
     assert any(AUDIO_URL.search(u) for u in urls)
     assert open_store(url).get_rater("msnd", "snd-rater")["stage"] == "done"
+
+
+def test_an_artist_uploads_a_poster_in_chromium_and_only_its_pixels_are_kept(runs, browser, tmp_path):
+    from benchmark.studies.media_uploads import upload_dir
+    from tests.media.planted import PLAIN, pixels, planted_jpeg
+
+    url = f"sqlite:///{tmp_path / 'ratings.db'}"
+    store = open_store(url)
+    create_study(store, StudySpec("art", mode="respond", pool="artists", tasks=["poster"], max_items=1,
+                                  completion_code="ART-3"))
+    work = tmp_path / "Jane Doe - my poster.jpg"
+    work.write_bytes(planted_jpeg(pixels(90, 120, seed=5)))
+    server = Server(url, "art", tmp_path / "server.log").start()
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(f"{server.url}/?PROLIFIC_PID=artist-1")
+        page.locator(".st-key-consent_yes button").wait_for(timeout=60_000)
+        click(page, "consent_yes")
+        page.get_by_text("upload your file").first.wait_for(timeout=30_000)
+        click(page, "instructions_next")
+        page.locator('input[type="file"]').set_input_files(str(work))
+        # the uploaded file's chip (its name is shortened on screen; its size is not)
+        page.locator('[data-testid="stFileUploader"]').get_by_text(re.compile(r"^\d+(\.\d+)?KB$")).wait_for(
+            timeout=30_000)
+        idle(page)
+        click(page, "respond_submit")
+        page.get_by_text("ART-3").first.wait_for(timeout=30_000)
+    finally:
+        page.close()
+        server.kill9()
+    (saved,) = list(upload_dir(store.url, "art", store.config("art")).iterdir())
+    data = saved.read_bytes()
+    assert saved.name.endswith(".0.png") and "jane" not in saved.name.lower()
+    assert find_metadata(data, "image/png") == [] and not any(s in data for s in PLAIN)
+    assert len(store.respond_done("art", "artist-1")) == 1
