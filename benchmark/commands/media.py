@@ -1,6 +1,6 @@
 """`creativity-bench media demo|import|sanitize|judge`: images and sounds as answers.
 
-``demo`` makes a procedural media manifest; ``import`` turns a manifest into a run folder
+``demo`` makes a procedural media manifest (``--study``: and two studies of it to rate); ``import`` turns a manifest into a run folder
 (all or nothing); ``sanitize`` writes the blinded copies a study serves, with the secret
 mapping beside (never inside) the served folder; ``judge`` runs the unvalidated vision
 judge. Bad input is one line on stderr and exit code 2.
@@ -23,10 +23,12 @@ def demo(
     seed: int = typer.Option(0, "--seed", help="the same seed gives the same files"),
     study: bool = typer.Option(False, "--study", help="also import them (OUT/run) and create an image pairwise and "
                                "an audio likert study to rate (in OUT/ratings.db, or --db)"),
-    db: Optional[str] = typer.Option(None, "--db", help="with --study: the ratings store (default sqlite:///OUT/ratings.db)"),
+    db: Optional[str] = typer.Option(None, "--db",
+                                     help="with --study: the ratings store (default sqlite:///OUT/ratings.db)"),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
 ) -> None:
-    """Procedural images and synthesised clips (sources procedural/...), as a media manifest."""
+    """Procedural images and synthesised clips (sources procedural/...), as a media manifest;
+    with --study, also two blind studies of them to rate."""
     from benchmark.media.demo import make_demo
 
     if not study:
