@@ -18,6 +18,7 @@ a pair of sounds).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -99,8 +100,10 @@ def write_media_study(store, spec, design: dict, replace: bool = False) -> dict:
     if target.exists() and any(target.iterdir()) and not replace:
         raise BenchError("the served media folder exists and is not empty", where=str(target),
                          fix="set media.dir to a new folder, or pass --replace")
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]  # removed again on failure
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.serving-"))
+    written = False
     salt = secrets.token_hex(16)  # never stored: the names cannot be recomputed from the sources
     files: dict[str, dict[str, str]] = {}
     old: Path | None = None
@@ -134,10 +137,14 @@ def write_media_study(store, spec, design: dict, replace: bool = False) -> dict:
                 os.replace(old, target)
                 old = None
             raise
+        written = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        for folder in [] if written else made:  # innermost first; only the empty ones this call made
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     n_images = sum(1 for f in files.values() if f["type"].startswith("image/"))
     return {**design["summary"], "media": {"images": n_images, "sounds": len(files) - n_images,
                                            "served_dir": str(target), "listen_s": float(opts["listen_s"])}}
