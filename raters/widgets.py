@@ -1,7 +1,8 @@
 """Shared pieces of the rating screens: inert text, the answer inputs, a fresh scroll.
 
 Responses are shown with ``st.text``: whatever a response contains (HTML, ``<script>``,
-markdown images or links) reaches the browser as plain text, never as markup. Pairwise
+markdown images or links) reaches the browser as plain text, never as markup. An image
+or a sound answer is shown from the study's served copy (``raters.media_widgets``). Pairwise
 answers are called "first" and "second", which stays true whether a screen shows them side
 by side (desktop) or one above the other (a phone). Every input's key includes the item
 id, so a new item starts unanswered.
@@ -38,27 +39,39 @@ def scroll_to_top(marker: str) -> None:
         st.html(_SCROLL_TOP % marker.replace("--", ""), unsafe_allow_javascript=True)
 
 
-def show_response(text: str, title: str | None = None) -> None:
-    """One response in a bordered box, as plain text."""
+def show_response(text: str, title: str | None = None, media: dict | None = None, config: dict | None = None,
+                  key: str = "") -> bool:
+    """One response in a bordered box: its image or sound (if any), and its text as plain text.
+    Returns whether it may be answered now (False while a sound has not been listened to)."""
+    ready = True
     with st.container(border=True):
         if title:
             st.caption(title)
-        st.text(text)
+        if media is not None and config is not None:
+            from raters.media_widgets import show_media
+
+            ready = show_media(config, media, key)
+        if text or media is None:
+            st.text(text)
+    return ready
 
 
-def show_item(view: dict) -> None:
-    """The task prompt and the response(s), in the order this rater sees them."""
+def show_item(view: dict, media: list | None = None, config: dict | None = None) -> bool:
+    """The task prompt and the response(s), in the order this rater sees them; returns
+    whether every sound among them has been listened to (always True without sounds)."""
     st.caption("The task people were given")
     st.text(view["prompt"])
     texts = view["texts"]
+    media = list(media or []) + [None] * (len(texts) - len(media or []))
+    key = f"media_{view['item_id']}"
     if len(texts) == 1:
-        show_response(texts[0], "Answer")
-    else:
-        first, second = st.columns(2)
-        with first:
-            show_response(texts[0], "First answer")
-        with second:
-            show_response(texts[1], "Second answer")
+        return show_response(texts[0], "Answer", media[0], config, f"{key}_0")
+    first, second = st.columns(2)
+    with first:
+        ready_a = show_response(texts[0], "First answer", media[0], config, f"{key}_0")
+    with second:
+        ready_b = show_response(texts[1], "Second answer", media[1], config, f"{key}_1")
+    return ready_a and ready_b
 
 
 def _scale_input(d: dict, key: str):
@@ -73,7 +86,7 @@ def _scale_input(d: dict, key: str):
                            value=None, step=step, key=key)
 
 
-def answer_inputs(mode: str, dims: list[dict], key: str) -> tuple[dict, dict]:
+def answer_inputs(mode: str, dims: list[dict], key: str, made: bool = False) -> tuple[dict, dict]:
     """The inputs of one item; returns ({dimension: value or None}, {dimension: reason})."""
     values: dict = {}
     reasons: dict = {}
@@ -96,8 +109,9 @@ def answer_inputs(mode: str, dims: list[dict], key: str) -> tuple[dict, dict]:
                 format_func=PAIRWISE_LABELS.get, index=None, horizontal=True, key=f"pw_{d['name']}_{key}",
             )
     else:
-        values["guess"] = st.radio("**Who wrote this answer?**", options=list(TURING_LABELS),
-                                   format_func=TURING_LABELS.get, index=None, horizontal=True, key=f"guess_{key}")
+        question = "**Who made this answer?**" if made else "**Who wrote this answer?**"  # made: an image or a sound
+        values["guess"] = st.radio(question, options=list(TURING_LABELS), format_func=TURING_LABELS.get, index=None,
+                                   horizontal=True, key=f"guess_{key}")
         values["confidence"] = st.radio("**How sure are you?** (1 = guessing, 5 = certain)", options=[1, 2, 3, 4, 5],
                                         index=None, horizontal=True, key=f"conf_{key}")
     return values, reasons

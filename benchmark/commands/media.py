@@ -1,6 +1,6 @@
 """`creativity-bench media demo|import|sanitize|judge`: images and sounds as answers.
 
-``demo`` makes a procedural media manifest; ``import`` turns a manifest into a run folder
+``demo`` makes a procedural media manifest (``--study``: and two studies of it to rate); ``import`` turns a manifest into a run folder
 (all or nothing); ``sanitize`` writes the blinded copies a study serves, with the secret
 mapping beside (never inside) the served folder; ``judge`` runs the unvalidated vision
 judge. Bad input is one line on stderr and exit code 2.
@@ -21,14 +21,31 @@ media_app = typer.Typer(help="Images and sounds: demo data, manifest import, bli
 def demo(
     out: Path = typer.Option(..., "--out", help="new folder for the demo manifest, images/ and audio/"),
     seed: int = typer.Option(0, "--seed", help="the same seed gives the same files"),
+    study: bool = typer.Option(False, "--study", help="also import them (OUT/run) and create an image pairwise and "
+                               "an audio likert study to rate (in OUT/ratings.db, or --db)"),
+    db: Optional[str] = typer.Option(None, "--db",
+                                     help="with --study: the ratings store (default sqlite:///OUT/ratings.db)"),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
 ) -> None:
-    """Procedural images and synthesised clips (sources procedural/...), as a media manifest."""
+    """Procedural images and synthesised clips (sources procedural/...), as a media manifest;
+    with --study, also two blind studies of them to rate."""
     from benchmark.media.demo import make_demo
 
-    manifest = make_demo(out, seed=seed, progress=not quiet)
-    n = sum(1 for _ in manifest.open(encoding="utf-8")) - 1
-    typer.echo(f"{n} files (procedural, never human) listed in {manifest}")
+    if not study:
+        manifest = make_demo(out, seed=seed, progress=not quiet)
+        n = sum(1 for _ in manifest.open(encoding="utf-8")) - 1
+        typer.echo(f"{n} files (procedural, never human) listed in {manifest}")
+        return
+    from benchmark.media.demo_study import make_demo_study
+
+    made = make_demo_study(out, seed=seed, db=db, progress=not quiet)
+    typer.echo(f"procedural demo files (never human) in {made['manifest'].parent}, imported as {made['run']}")
+    for sid, summary in made["studies"].items():
+        m = summary["media"]
+        typer.echo(f"study {sid}: {summary['mode']}, {summary['items']} items, {m['images']} images and "
+                   f"{m['sounds']} sounds served blind from {m['served_dir']}")
+    typer.echo(f"rate them: creativity-bench rate --db {made['db']}   then open "
+               + " or ".join(f"http://localhost:8501/?study={sid}" for sid in made["studies"]))
 
 
 @media_app.command("import")

@@ -43,6 +43,10 @@ def panel_text(summary: dict, public_url: str | None, db: str) -> str:
     """What the researcher pastes into Prolific, as plain text."""
     lines = [f"Study '{summary['study_id']}' created: {summary['mode']}, {summary['items']} items"
              + (f", k = {summary['k']}" if "k" in summary else "") + f"  ({db})", "", "Paste into Prolific:"]
+    if summary.get("media"):
+        m = summary["media"]
+        lines.insert(1, f"  {m['images']} image(s) and {m['sounds']} sound(s) re-encoded and served blind from "
+                        f"{m['served_dir']}" + (f"; each sound must play {m['listen_s']:g} s" if m["sounds"] else ""))
     lines.append(f"  Study URL: {summary['study_url']}")
     if not public_url:
         lines.append("    (replace http://127.0.0.1:8501 by the address where `creativity-bench rate` is served; "
@@ -225,9 +229,14 @@ def withdraw_cmd(
     """
     from benchmark.studies import open_store
 
-    rec = open_store(db).withdraw(study_id, rater, note)
+    from benchmark.studies.media_uploads import remove_uploads
+
+    store = open_store(db)
+    rec = store.withdraw(study_id, rater, note)
+    files = remove_uploads(store.url, study_id, rec["rater_id"])  # respond mode: their uploaded images and sounds
     typer.echo(f"{study_id}: rater {rec['rater_id']} withdrawn; deleted {rec['ratings_deleted']} rating(s) and "
-               f"{rec['responses_deleted']} answer(s); the withdrawal is recorded")
+               f"{rec['responses_deleted']} answer(s)" + (f" and {files} uploaded file(s)" if files else "")
+               + "; the withdrawal is recorded")
 
 
 @study_app.command("open")

@@ -57,9 +57,26 @@ def fit_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+CANVAS = (240, 240, 240)  # the neutral grey a square canvas is filled with
+
+
+def on_square(im: Any, side: int) -> Any:
+    """``im`` centred on a ``side`` x ``side`` grey canvas (a study shows every image at one size)."""
+    from PIL import Image
+
+    canvas = Image.new("RGB", (side, side), CANVAS)
+    canvas.paste(im, ((side - im.width) // 2, (side - im.height) // 2))
+    return canvas
+
+
 def reencode_image(src: str | os.PathLike | bytes, *, fmt: str = "png", max_side: int = 1024,
-                   quality: int = 90) -> tuple[bytes, dict[str, Any]]:
-    """Encoded bytes of a metadata-free copy of ``src``, and what was done to it."""
+                   quality: int = 90, square: bool = False) -> tuple[bytes, dict[str, Any]]:
+    """Encoded bytes of a metadata-free copy of ``src``, and what was done to it.
+
+    ``square``: the scaled picture is centred on a grey square of ``max_side`` pixels, so
+    every image of a study has the same pixel size (and shows at the same size side by
+    side), and the aspect ratio of a generator's output format does not tell it apart.
+    """
     from PIL import Image, ImageOps
 
     if fmt not in IMAGE_FORMATS:
@@ -75,6 +92,8 @@ def reencode_image(src: str | os.PathLike | bytes, *, fmt: str = "png", max_side
         size = fit_size(im.width, im.height, max_side)
         if size != im.size:
             im = im.resize(size, Image.Resampling.LANCZOS)
+        if square:
+            im = on_square(im, max_side)
         pixels = np.array(im, dtype=np.uint8)
     fresh = Image.fromarray(pixels)  # a new image: no info dict, no EXIF, nothing carried over
     buf = io.BytesIO()
@@ -84,5 +103,5 @@ def reencode_image(src: str | os.PathLike | bytes, *, fmt: str = "png", max_side
         fresh.save(buf, "JPEG", quality=quality, subsampling="4:2:0")
     else:
         fresh.save(buf, "WEBP", quality=quality, method=4)
-    return buf.getvalue(), {"width": size[0], "height": size[1], "original_width": original[0],
+    return buf.getvalue(), {"width": fresh.width, "height": fresh.height, "square": square, "original_width": original[0],
                             "original_height": original[1], "colour": colour}

@@ -64,20 +64,27 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def check_media_file(root: Path, rel: str, max_bytes: int) -> tuple[Path, str]:
-    """(resolved file, media_type) for one manifest path, or a ``ValueError`` saying why not."""
+def resolve_media_path(root: Path, rel: str, folder: str = "the manifest's folder") -> Path:
+    """The existing file ``rel`` names inside ``root`` (a URL, an absolute path, a path or a
+    symlink leading out of ``root``, a missing file or a folder is a ``ValueError``)."""
     if "://" in rel:
         raise ValueError(f"media_path '{rel}' is a URL; download the file next to the manifest and give its relative path")
     candidate = Path(rel)
     if candidate.is_absolute():
-        raise ValueError(f"media_path '{rel}' is absolute; give it relative to the manifest's folder")
+        raise ValueError(f"media_path '{rel}' is absolute; give it relative to {folder}")
     full = (root / candidate).resolve()  # follows symlinks, so a link pointing out is caught too
     if not full.is_relative_to(root):
-        raise ValueError(f"media_path '{rel}' leaves the manifest's folder {root}")
+        raise ValueError(f"media_path '{rel}' leaves {folder} {root}")
     if not full.exists():
         raise ValueError(f"media file '{rel}' does not exist")
     if not full.is_file():
         raise ValueError(f"media_path '{rel}' is not a file")
+    return full
+
+
+def check_media_file(root: Path, rel: str, max_bytes: int) -> tuple[Path, str]:
+    """(resolved file, media_type) for one manifest path, or a ``ValueError`` saying why not."""
+    full = resolve_media_path(root, rel)
     size = full.stat().st_size
     if size > max_bytes:
         raise ValueError(f"media file '{rel}' is {_mb(size)}, over the {_mb(max_bytes)} limit")

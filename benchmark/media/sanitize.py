@@ -48,6 +48,7 @@ class BlindingPolicy:
     lufs: float = -20.0
     peak_dbfs: float = -1.0
     max_seconds: float | None = None
+    square: bool = False  # every image centred on a max_side square (studies: the same display size)
 
     def __post_init__(self) -> None:
         if self.image_format not in IMAGE_FORMATS:
@@ -84,7 +85,8 @@ def reencode(src: str | os.PathLike | bytes, policy: BlindingPolicy) -> tuple[by
     """(clean bytes, served media_type, details) for one image or sound; refuses a dirty result."""
     kind = probe(src).kind
     if kind == "image":
-        data, details = reencode_image(src, fmt=policy.image_format, max_side=policy.max_side, quality=policy.quality)
+        data, details = reencode_image(src, fmt=policy.image_format, max_side=policy.max_side, quality=policy.quality,
+                                       square=policy.square)
         media_type = IMAGE_FORMATS[policy.image_format][1]
     else:
         data, details = reencode_audio(src, fmt=policy.audio_format, samplerate=policy.samplerate,

@@ -75,6 +75,8 @@ def _probe_image(src: Path | bytes) -> MediaInfo | None:
                 return None
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise MediaTypeError(f"image too large to decode safely: {exc}") from None
+            except (OSError, SyntaxError, ValueError) as exc:  # recognised, but cut short in its header
+                raise MediaTypeError(f"image does not decode: {exc}") from None
             with im:
                 fmt = str(im.format)
                 if fmt not in _PIL_FORMATS:

@@ -157,6 +157,22 @@ class Panel(Strict):
         return v
 
 
+class Media(Strict):
+    """Images and sounds: how a study serves them (``benchmark.studies.media_items``) and how
+    large an upload may be (respond mode); the one place their defaults and bounds live."""
+
+    listen_s: float = Field(default=5.0, ge=0, le=600)  # seconds each sound must play before an answer
+    image_format: Literal["png", "jpeg", "webp"] = "png"
+    max_side: int = Field(default=768, ge=64, le=4096)
+    audio_format: Literal["wav", "flac"] = "wav"
+    samplerate: int = Field(default=44100, ge=8000, le=192000)
+    channels: Literal[1, 2] = 2
+    lufs: float = Field(default=-20.0, ge=-60, le=0)
+    max_seconds: float | None = Field(default=60.0, gt=0)  # a longer sound is cut: raters hear the same span
+    max_mb: float = Field(default=20.0, gt=0, le=500)  # respond mode: the largest upload
+    dir: str | None = None  # default: media/<study> (uploads/<study>) beside a SQLite store, else under results/
+
+
 class StudyFile(Strict):
     """The study config file; every key optional except ``id`` (or ``--id``)."""
 
@@ -186,6 +202,7 @@ class StudyFile(Strict):
     panel: Panel = Field(default_factory=Panel)
     estimated_minutes: float | None = Field(default=None, gt=0, le=600)
     payment: str | None = Field(default=None, max_length=60)
+    media: Media | None = None
 
     @field_validator("id")
     @classmethod
@@ -259,6 +276,7 @@ class StudyFile(Strict):
             instructions=self.instructions,
             practice=[p.model_dump() for p in self.practice] if self.practice is not None else None,
             estimated_minutes=self.estimated_minutes, payment=self.payment,
+            media=self.media.model_dump(exclude_unset=True) if self.media is not None else {},
         )
 
 
@@ -365,4 +383,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     inputs = {"runs": [resolve(r, "--run") for r in cfg.runs], "humans": [resolve(h, "--human") for h in cfg.humans],
               "pool": cfg.pool.removeprefix("human/") if cfg.pool else None,
               "gold": resolve(cfg.checks.gold, "--gold") if cfg.checks.gold else None}
-    return cfg.to_spec(), inputs
+    spec = cfg.to_spec()
+    if spec.media.get("dir"):  # the served media folder, from the file's folder like every path
+        spec.media["dir"] = resolve(spec.media["dir"], "--media-dir")
+    return spec, inputs

@@ -69,6 +69,7 @@ class StudySpec:
     practice: list[dict] | None = None
     estimated_minutes: float | None = None
     payment: str | None = None
+    media: dict[str, Any] = field(default_factory=dict)  # images and sounds: the media: keys (config.Media)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:
@@ -218,6 +219,11 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
     words = pd.Series([len(t["text"].split()) for t in texts if t["text_id"] in {p[0] for p in pairs}])
     n_questions = (sum(len(v) for v in sets.values()) / len(sets)) if sets else max(1, len(dims))
     item_s = plan.seconds_per_item(spec.mode, float(words.median()) if len(words) else 0.0, int(round(n_questions)))
+    if "media_type" in df.columns and df["media_type"].notna().any():  # looking and listening take time too
+        from benchmark.studies.media_items import media_seconds
+
+        kinds = {str(t).split("/")[0] for t in df.loc[~df["excluded"], "media_type"].dropna()}
+        item_s += media_seconds(spec.mode, spec.media, kinds)
     asked = spec.items_per_rater if spec.items_per_rater is not None else spec.extra.get("items_per_rater")
     if asked is None:
         per_rater = plan.items_per_rater(n_items, item_s, spec.check_rate, spec.session_minutes)
@@ -292,7 +298,10 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
     }
     if coverage is not None:
         summary["battles_per_source_pair"] = coverage.to_dict(orient="records")
-    return {"config": config, "texts": texts, "sources": sources, "items": items, "summary": summary}
+    shown = {t for pair in pairs for t in pair if t}
+    media = [{"text_id": r.text_id, "file": r.media_file} for r in df.itertuples()
+             if r.text_id in shown and isinstance(getattr(r, "media_file", None), str)]
+    return {"config": config, "texts": texts, "sources": sources, "items": items, "summary": summary, "media": media}
 
 
 def respond_items(spec: StudySpec) -> list[dict]:
@@ -328,6 +337,7 @@ def prepare_study(spec: StudySpec, runs: list[str | Path] = (), humans: list[str
                   "completion_url": ends["completion"]["url"], "title": spec.title, "consent": spec.consent,
                   "instructions_text": spec.instructions, "payment": spec.payment, "public_url": spec.public_url,
                   "estimated_minutes": spec.estimated_minutes, "tool_version": __version__, "grace_s": 15,
+                  "media": dict(spec.media or {}),  # uploads (image and sound tasks): max_mb, dir
                   **{k: v for k, v in spec.extra.items() if k != "items_per_rater"}}
         summary = {"study_id": spec.study_id, "mode": "respond", "items": len(items),
                    "codes": {e: v["code"] for e, v in ends.items()}, "warnings": []}
@@ -338,7 +348,11 @@ def prepare_study(spec: StudySpec, runs: list[str | Path] = (), humans: list[str
 
 
 def write_study(store, spec: StudySpec, design: dict, replace: bool = False) -> dict:
-    """Write a prepared design; returns its summary."""
+    """Write a prepared design (and serve its images and sounds); returns its summary."""
+    if design.get("media"):
+        from benchmark.studies.media_items import write_media_study
+
+        return write_media_study(store, spec, design, replace=replace)
     store.create_study(spec.study_id, spec.mode, design["config"], design["texts"], design["sources"],
                        design["items"], replace=replace)
     return design["summary"]

@@ -227,7 +227,9 @@ def write_responses(db_url: str | None, study_id: str, out: str | Path) -> Path:
     p = Path(out)
     if p.suffix == "":
         p = p / "responses.parquet"
-    return write_table(export_responses(db_url, study_id), p)
+    from benchmark.studies.media_uploads import attach_uploads  # uploaded images and sounds go beside it
+
+    return write_table(attach_uploads(db_url, study_id, export_responses(db_url, study_id), p.parent), p)
 
 
 def study_status(db_url: str | None, study_id: str) -> dict:

@@ -60,6 +60,33 @@ def _fill(df: pd.DataFrame, run_id: str, where: str) -> pd.DataFrame:
     return df
 
 
+def media_files(df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """Add ``media_file`` (absolute) for rows with ``media_path``, which is relative to the run
+    folder; a path that leaves the folder or a missing file is an error naming the row (the
+    files are decoded once, when a study re-encodes them)."""
+    from benchmark.media.manifest import resolve_media_path
+    from benchmark.media.records import has_media
+
+    if "media_path" not in df.columns:
+        return df
+    p = Path(path)
+    base = (p if p.is_dir() else p.parent).resolve()
+    files: list[str | None] = []
+    for row, rec in enumerate(df.to_dict("records"), start=1):
+        if not has_media(rec):
+            files.append(None)
+            continue
+        try:
+            files.append(str(resolve_media_path(base, str(rec["media_path"]), "the run folder")))
+        except ValueError as exc:
+            raise BenchError(f"row {row}: {exc}", where=str(path),
+                             fix="media paths are relative to the run folder, inside it; pass the whole run folder "
+                                 "(responses.parquet and media/)") from None
+    out = df.copy()
+    out["media_file"] = files
+    return out
+
+
 def _task_version(task_id: str) -> str:
     try:
         from benchmark.tasks import load_task
@@ -76,10 +103,10 @@ def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), poo
         df, run_id = _read_responses(path)
         if "source" not in df.columns:
             raise BenchError("missing column source", where=str(path), fix="runs record the model spec in 'source'")
-        frames.append(_fill(df, run_id, str(path)))
+        frames.append(_fill(media_files(df, path), run_id, str(path)))
     for path in humans:
         df, run_id = _read_responses(path)
-        df = df.copy()
+        df = media_files(df, path)
         if "source" not in df.columns:
             if not pool:
                 raise BenchError("human responses have no 'source' column", where=str(path),
@@ -95,8 +122,9 @@ def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), poo
     df = pd.concat(frames, ignore_index=True)
     if "error" in df.columns:
         df = df[df["error"].isna()]
-    df = df[df["text"].notna() & (df["text"].astype(str).str.strip() != "")].copy()
-    df["text"] = df["text"].astype(str)
+    media = df["media_file"].notna() if "media_file" in df.columns else pd.Series(False, index=df.index)
+    df = df[media | (df["text"].notna() & (df["text"].astype(str).str.strip() != ""))].copy()
+    df["text"] = df["text"].fillna("").astype(str)  # an image or a sound may come without words
     df["task_id"] = df["task_id"].astype(str)
     df["item_id"] = df["item_id"].astype(str)
     df["source"] = df["source"].astype(str)

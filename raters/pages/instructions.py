@@ -21,6 +21,15 @@ TEXT = {
 def render(ctx) -> None:
     st.title("Instructions")
     st.write(ctx.config.get("instructions_text") or TEXT.get(ctx.mode, ""))
+    kinds = set((ctx.config.get("media") or {}).get("kinds") or [])
+    if "image" in kinds:
+        st.write("Some answers are pictures: the button in a picture's corner shows it full screen.")
+    if "audio" in kinds:
+        st.write("Some answers are sounds: play each one (at least "
+                 f"{float(ctx.config['media'].get('listen_s', 0)):g} seconds, or to its end) before you answer.")
+    if ctx.mode == "respond" and any(i.get("answer_format") in ("image", "audio")
+                                     for i in ctx.config.get("respond_items", [])):
+        st.write("For a picture or music task, upload your file (an image or a sound) as your answer.")
     if ctx.mode != "respond":
         n = ctx.config.get("items_per_rater")
         if n:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from benchmark.studies.media_items import item_media
 from raters.pages.completion import render_no_work
 from raters.widgets import answer_inputs, scroll_to_top, show_item
 
@@ -29,15 +30,20 @@ def render(ctx) -> None:
     done, total = ctx.store.progress_of(ctx.study_id, ctx.rater_id)
     st.progress(min(1.0, done / total) if total else 0.0, text=f"Answer {done + 1} of {total}")
     view = ctx.store.item_view(ctx.study_id, item_id, bool(assignment["swapped"]))
-    show_item(view)
-    values, reasons = answer_inputs(ctx.mode, view["dimensions"], item_id)
-    if st.button("Submit", key="submit", type="primary"):
+    media = item_media(ctx.store, ctx.study_id, item_id, bool(assignment["swapped"]))
+    listened = show_item(view, media, ctx.config)
+    values, reasons = answer_inputs(ctx.mode, view["dimensions"], item_id, made=any(media))
+    if not listened:
+        st.caption(f"Please listen to each sound (at least {ctx.config['media'].get('listen_s', 0):g} seconds, "
+                   "or to its end) before you submit.")
+    if st.button("Submit", key="submit", type="primary", disabled=not listened):
         if any(v is None for v in values.values()):
             st.warning("Please answer every question before submitting.")
             return
         result = ctx.store.submit(ctx.study_id, ctx.rater_id, item_id, values, reasons=reasons)
         if result.status == "too_fast":
-            st.warning(f"Please take a little more time to read the answer "
+            what = "look at or listen to" if any(media) else "read"
+            st.warning(f"Please take a little more time to {what} the answer "
                        f"(at least {ctx.config.get('min_time_s', 0):g} seconds per item).")
             return
         if result.status == "expired":

@@ -33,6 +33,11 @@ def render(ctx) -> None:
     limit = spec.get("time_limit_s")
     if limit:
         _clock(started, float(limit))
+    if spec.get("answer_format") in ("image", "audio"):
+        from raters.pages.respond_media import render_upload
+
+        render_upload(ctx, spec)
+        return
     key = f"ans_{spec['task_id']}_{spec['item_id']}"
     text = st.text_area("Your answer", key=key, height=220)
     if st.button("Submit answer", key="respond_submit", type="primary"):
