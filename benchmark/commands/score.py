@@ -14,9 +14,11 @@ from typing import Any, List, Optional
 import typer
 
 
-def read_responses(path: Path) -> tuple[Any, str]:
-    """A run folder's responses.parquet or a long-format table, and where it came from."""
+def read_responses(path: Path, allow_duplicates: bool = False) -> tuple[Any, str]:
+    """A run folder's responses.parquet or a long-format table, and where it came from,
+    checked at the boundary (``benchmark.schemas.responses``)."""
     from benchmark.errors import BenchError
+    from benchmark.schemas.responses import check_response_table
     from benchmark.tabular import read_table
 
     if path.is_dir():
@@ -24,8 +26,9 @@ def read_responses(path: Path) -> tuple[Any, str]:
         if not parquet.exists():
             raise BenchError("no responses.parquet in the run folder", where=str(path),
                              fix="give a run folder written by `creativity-bench run`, or a CSV/JSONL/Parquet file")
-        return read_table(parquet), str(parquet)
-    return read_table(path), str(path)
+        path = parquet
+    df = read_table(path)
+    return check_response_table(df, str(path), allow_duplicates=allow_duplicates), str(path)
 
 
 def scorer_options(pairs: Optional[List[str]], vectors: Optional[str], dictionary: Optional[str],
@@ -79,6 +82,7 @@ def register(app: typer.Typer) -> None:
         judge_opt: Optional[List[str]] = typer.Option(None, "-M", "--judge-option", help="judge backend option key=value (repeatable)"),
         no_norms: bool = typer.Option(False, "--no-norms", help="do not add human percentiles"),
         quiet: bool = typer.Option(False, "--quiet", help="no progress bars and no summary"),
+        allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="keep rows repeated exactly (every column) in a table without sample_idx, each copy scored as its own sample (default: refused)"),
     ) -> None:
         """Score responses automatically and place each score among people (human percentile)."""
         from benchmark.scoring.norms import source_summary
@@ -88,7 +92,7 @@ def register(app: typer.Typer) -> None:
         table_format(out)  # a wrong output suffix fails before any work
         names = parse_scorer_names(scorer) if scorer else None
         opts = scorer_options(option, vectors, dictionary, judge_model, judge_opt, names)
-        df, where = read_responses(responses)
+        df, where = read_responses(responses, allow_duplicates)
         scores = score_responses(df, names, attach_norms=not no_norms, where=where, progress=not quiet, **opts)
         write_table(scores, out)
         if quiet:

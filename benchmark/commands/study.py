@@ -91,6 +91,7 @@ def create(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     replace: bool = typer.Option(False, "--replace", help="Replace a study of the same id (its ratings are deleted)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON instead of text."),
+    allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="Keep rows repeated exactly (every column) in a table without sample_idx, each copy counted as its own sample (default: refused)."),
 ) -> None:
     """Pool runs and human answers into a blind study; print what the panel needs.
 
@@ -113,7 +114,8 @@ def create(
                  "--include-revealing": include_revealing or None, "--max-items": max_items, "--task": task or None,
                  "--suite": suite, "--gold": gold}
     spec, inputs = load_config(config, overrides)
-    design = prepare_study(spec, inputs["runs"], inputs["humans"], inputs["pool"], inputs["gold"])
+    design = prepare_study(spec, inputs["runs"], inputs["humans"], inputs["pool"], inputs["gold"],
+                           allow_duplicates=allow_duplicates)
     summary = _write(spec, design, db, replace, write_study)
     for w in summary.get("warnings", []):
         typer.echo(f"warning: {w}", err=True)
@@ -202,11 +204,12 @@ def import_cmd(
     responses: Path = typer.Option(..., "--responses", help="Human responses: task_id,item_id (or item),text[,source,...]."),
     pool: Optional[str] = typer.Option(None, "--pool", help="Pool name when the file has no source column."),
     out: Path = typer.Option(..., "--out", help="Run folder to write (responses.parquet + manifest.json)."),
+    allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="Keep rows repeated exactly (every column) in a table without sample_idx, each copy counted as its own sample (default: refused)."),
 ) -> None:
     """Bring outside human responses in as a run folder in the standard response format."""
     from benchmark.studies.respond import import_human_responses
 
-    typer.echo(str(import_human_responses(responses, out, pool=pool)))
+    typer.echo(str(import_human_responses(responses, out, pool=pool, allow_duplicates=allow_duplicates)))
 
 
 @study_app.command("withdraw")

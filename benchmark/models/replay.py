@@ -65,7 +65,9 @@ class ReplayModel(BaseModel):
             )
         df = df.assign(task_id=df["task_id"].astype(str), item_id=df["item_id"].astype(str))
         if "sample_idx" in df.columns:
-            df = df.assign(sample_idx=df["sample_idx"].astype(int))
+            from benchmark.schemas.responses import check_sample_idx
+
+            df = check_sample_idx(df, str(self.path))
         else:  # the k-th answer to an item from a source is sample k, in file order
             df = df.assign(sample_idx=df.groupby(["task_id", "item_id", "source"]).cumcount())
         dup = df.duplicated(["task_id", "item_id", "source", "sample_idx"], keep=False)
