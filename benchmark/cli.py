@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:  # typer/click exit codes (usage errors are 2)
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    except OSError as exc:  # the file system said no where no command checked first (a file where a folder goes)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{exc.strerror or exc} - check the path and its permissions", file=sys.stderr)
+        return 2
     except (typer.Abort, click.exceptions.Abort):
         return 130
     except _usage_errors() as exc:

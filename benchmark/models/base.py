@@ -127,9 +127,7 @@ class BaseModel:
                 f"unknown option -M {unknown[0]}=... for {spec}",
                 fix=suggest(unknown[0], sorted(allowed)),
             )
-        self.concurrency = int(self.options.get("concurrency", self.default_concurrency))
-        if self.concurrency < 1:
-            raise BenchError(f"concurrency must be at least 1, got {self.concurrency}", where=spec)
+        self.concurrency = int(self.number_option("concurrency", self.default_concurrency, integer=True, minimum=1))
         self.source = str(self.options.get("source") or default_source or spec)
         if is_human_source(self.source) and not self.may_be_human:
             raise BenchError(
@@ -137,6 +135,25 @@ class BaseModel:
                 where=spec,
                 fix="model output is never labelled human; drop -M source, or use replay/FILE for human answers",
             )
+
+    def number_option(self, key: str, default: float | int, *, integer: bool = False, minimum: float | None = None,
+                      above: float | None = None) -> float | int:
+        """A numeric ``-M key=value``, checked here: ``-M timeout=abc`` or ``-M timeout=0`` used to
+        surface as a traceback, or as every unit failing, long after the run started."""
+        import math
+
+        value = self.options.get(key, default)
+        kind = "a whole number" if integer else "a number"
+        bounds = f" of at least {minimum:g}" if minimum is not None else f" above {above:g}" if above is not None else ""
+        bad = BenchError(f"-M {key}={value} must be {kind}{bounds}", where=self.spec,
+                         fix=f"e.g. -M {key}={default}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if not math.isfinite(value) or (integer and value != int(value)):
+            raise bad
+        if (minimum is not None and value < minimum) or (above is not None and value <= above):
+            raise bad
+        return int(value) if integer else float(value)
 
     def settings(self) -> dict[str, Any]:
         """Backend settings for the manifest, with secrets removed."""

@@ -49,7 +49,7 @@ class OpenAIImagesModel(OpenAICompatModel):
 
     def __init__(self, spec: str, name: str, options: dict[str, Any]):
         super().__init__(spec, name, options)
-        self.timeout = float(self.options.get("timeout", 300.0))  # images take longer than text
+        self.timeout = float(self.number_option("timeout", 300.0, above=0))  # images take longer than text
         # gpt-image models always answer in b64_json and refuse the parameter; DALL-E defaults to url
         default_format = None if name.startswith("gpt-image") else "b64_json"
         fmt = self.options.get("response_format", default_format)

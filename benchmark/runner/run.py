@@ -194,7 +194,7 @@ class Runner:
         started = now_iso()
         previous = read_manifest(self.run_dir)
         tasks_info = self._tasks_info()
-        check_resumable(previous, self.model.spec, self.seed, self.run_dir, tasks_info)
+        check_resumable(previous, self.model.spec, self.seed, self.run_dir, tasks_info, backend=self.model.settings())
         log = ResultLog(self.run_dir)
         state = log.read()
         todo = [u for u in self.units if not is_ok(state.get(u.key))]

@@ -32,11 +32,6 @@ def _describe(check: str) -> str:
         return "repeats a row that must be unique"
     if check == "column_in_dataframe":
         return "is missing"
-    for prefix, words in (("greater_than_or_equal_to(", "is below"), ("greater_than(", "is not above"),
-                          ("less_than_or_equal_to(", "is above"), ("less_than(", "is not below"),
-                          ("in_range(", "is outside the range"), ("isin(", "is not one of")):
-        if check.startswith(prefix):
-            return f"{words} {check[len(prefix):-1]}"
     return f"fails {check}"
 
 

@@ -35,7 +35,8 @@ DUPLICATES_FIX = ("remove the repeated rows, add a column that tells them apart 
 def _whole() -> "pa.Check":
     import pandera.pandas as pa
 
-    return pa.Check(lambda s: np.isfinite(s) & (s == np.round(s)), name="the whole-number check", ignore_na=False)
+    return pa.Check(lambda s: np.isfinite(s) & (s == np.round(s)) & (s >= 0), name="the check for a whole number >= 0",
+                    ignore_na=False)
 
 
 def sample_idx_schema() -> "pa.DataFrameSchema":
@@ -43,7 +44,7 @@ def sample_idx_schema() -> "pa.DataFrameSchema":
     import pandera.pandas as pa
 
     return pa.DataFrameSchema(
-        {"sample_idx": pa.Column(float, checks=[_whole(), pa.Check.ge(0)], nullable=False, coerce=True,
+        {"sample_idx": pa.Column(float, checks=[_whole()], nullable=False, coerce=True,
                                  required=False)},
         strict=False,
     )
@@ -71,8 +72,9 @@ def _hashable_view(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index)
 
 
-def check_repeats(df: pd.DataFrame, where: str, *, allow_duplicates: bool = False, first_row: int = 1) -> pd.DataFrame:
-    """Refuse rows that repeat an earlier row exactly (every column equal), unless allowed."""
+def check_repeats(df: pd.DataFrame, where: str, *, allow_duplicates: bool = False, first_row: int = 1,
+                  how: str = "exactly (every column)", fix: str = DUPLICATES_FIX) -> pd.DataFrame:
+    """Refuse rows that repeat an earlier row in every column of ``df``, unless allowed."""
     if allow_duplicates or len(df) < 2:
         return df
     view = _hashable_view(df).reset_index(drop=True)
@@ -82,8 +84,8 @@ def check_repeats(df: pd.DataFrame, where: str, *, allow_duplicates: bool = Fals
         before, this = view.iloc[:row], view.iloc[row]
         same = (before.eq(this) | (before.isna() & this.isna())).all(axis=1)
         earlier = int(np.flatnonzero(same.to_numpy())[0])
-        raise BenchError(f"row {row + first_row} repeats row {earlier + first_row} exactly (every column); "
-                         f"{int(repeat.sum())} repeated row(s) in all", where=where, fix=DUPLICATES_FIX)
+        raise BenchError(f"row {row + first_row} repeats row {earlier + first_row} {how}; "
+                         f"{int(repeat.sum())} repeated row(s) in all", where=where, fix=fix)
     return df
 
 
