@@ -146,6 +146,21 @@ def _write(spec, design: dict, db: str | None, replace: bool, write_study) -> di
         raise
 
 
+def _existing_store(db: str | None, study_id: str | None = None):
+    """The store of a command that only reads or changes an existing study: a SQLite file
+    that is not there is one line, not a new empty database left behind."""
+    from benchmark.errors import BenchError
+    from benchmark.studies import open_store
+    from benchmark.studies.engine import default_db_url, sqlite_path
+
+    path = sqlite_path(db or default_db_url())
+    if path is not None and not path.exists():
+        what = f"no study '{study_id}': " if study_id else ""
+        raise BenchError(f"{what}no ratings database here", where=str(path),
+                         fix="pass the --db of `study create` (or set CREATIVITY_BENCH_DB)")
+    return open_store(db)
+
+
 @study_app.command("status")
 def status(
     study_id: Optional[str] = typer.Option(None, "--study", help="Study id (default: list all)."),
@@ -153,9 +168,9 @@ def status(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Progress, raters, codes, failed checks and the responses left out for revealing their source."""
-    from benchmark.studies import open_store, study_status
+    from benchmark.studies import study_status
 
-    store = open_store(db)
+    store = _existing_store(db, study_id)
     if study_id is None:
         for s in store.list_studies():
             typer.echo(json.dumps(study_status(store.url, s["study_id"])))
@@ -181,9 +196,9 @@ def export(
     for a screened-out rater) and prolific_pid, panel_study_id, session_id. A checklist
     study writes <study>_likert with value 1/0 per test and the rater's reason.
     """
-    from benchmark.studies import open_store, write_ratings
+    from benchmark.studies import write_ratings
 
-    for p in write_ratings(open_store(db).url, study_id, out, fmt):
+    for p in write_ratings(_existing_store(db, study_id).url, study_id, out, fmt):
         typer.echo(str(p))
 
 
@@ -194,9 +209,9 @@ def export_responses_cmd(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Respond-mode answers as response records (source human/<pool>), with participant ids."""
-    from benchmark.studies import open_store, write_responses
+    from benchmark.studies import write_responses
 
-    typer.echo(str(write_responses(open_store(db).url, study_id, out)))
+    typer.echo(str(write_responses(_existing_store(db, study_id).url, study_id, out)))
 
 
 @study_app.command("import")
@@ -226,9 +241,7 @@ def withdraw_cmd(
     same link cannot start the study again. Exports made before keep their copies: delete
     the participant's rows there too (the exports carry prolific_pid).
     """
-    from benchmark.studies import open_store
-
-    rec = open_store(db).withdraw(study_id, rater, note)
+    rec = _existing_store(db, study_id).withdraw(study_id, rater, note)
     typer.echo(f"{study_id}: rater {rec['rater_id']} withdrawn; deleted {rec['ratings_deleted']} rating(s) and "
                f"{rec['responses_deleted']} answer(s); the withdrawal is recorded")
 
@@ -236,18 +249,14 @@ def withdraw_cmd(
 @study_app.command("open")
 def open_cmd(study_id: str = typer.Option(..., "--study"), db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Let raters in."""
-    from benchmark.studies import open_store
-
-    open_store(db).set_status(study_id, "open")
+    _existing_store(db, study_id).set_status(study_id, "open")
     typer.echo(f"{study_id}: open")
 
 
 @study_app.command("close")
 def close_cmd(study_id: str = typer.Option(..., "--study"), db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Stop new ratings (raters see 'closed' with its code; finished raters still see theirs)."""
-    from benchmark.studies import open_store
-
-    open_store(db).set_status(study_id, "closed")
+    _existing_store(db, study_id).set_status(study_id, "closed")
     typer.echo(f"{study_id}: closed")
 
 

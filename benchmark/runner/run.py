@@ -204,6 +204,8 @@ class Runner:
              "concurrency": self.model.concurrency, "cache": self.use_cache, "retry": self.retry.as_dict()},
             previous,
         )
+        if todo and hasattr(self.model, "load"):  # a model that cannot load fails before anything is written
+            await asyncio.to_thread(self.model.load)  # type: ignore[attr-defined]
         # git can take a while on a big checkout: ask it in the background, read it at the end
         pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="git")
         git_info = pool.submit(git_commit)
@@ -233,8 +235,6 @@ class Runner:
             bar.update(1)
 
         try:
-            if todo and hasattr(self.model, "load"):
-                await asyncio.to_thread(self.model.load)  # type: ignore[attr-defined]
             t_gen = time.perf_counter()
             try:
                 await asyncio.gather(*(one(u) for u in todo))

@@ -100,6 +100,13 @@ CASES = [
                                          "../../x y", "--db", "sqlite:///{work}/ratings.db"], "pool '../../x y' must be"),
     ("a source human/../../x y", ["study", "import", "--responses", "{in}/badsrc.csv", "--out", "imp"],
      "bad pool name"),
+    ("run: a model that cannot load", ["run", "--model", "hf/no-such-local-model", "--task", "aut", "--limit", "1",
+                                       "--out", "run"], "cannot load the model"),
+    ("study status: no database", ["study", "status", "--db", "sqlite:///{work}/ratings.db"], "no ratings database"),
+    ("study export: no database", ["study", "export", "--study", "s", "--out", "ex", "--db",
+                                   "sqlite:///{work}/ratings.db"], "no ratings database"),
+    ("study withdraw: no database", ["study", "withdraw", "--study", "s", "--rater", "r", "--db",
+                                     "sqlite:///{work}/ratings.db"], "no ratings database"),
     # item 10: unclear messages
     ("study create --run NONEXISTENT", ["study", "create", "--id", "t", "--run", "NONEXISTENT", "--db",
                                         "sqlite:///{work}/ratings.db"], "NONEXISTENT: no such file or folder"),
