@@ -68,12 +68,12 @@ def scorer_options(pairs: Optional[List[str]], vectors: Optional[str], dictionar
 
 
 def unscored_judges(scores: Any, max_share: float) -> list[str]:
-    """One line per LLM judge (``judge_*``) that left more than ``max_share`` of its rows
+    """One line per LLM judge (a scorer named ``*judge*``) that left more than ``max_share`` of its rows
     unscored: an unreachable or failing judge used to exit 0 with every value NaN."""
     import json
 
     lines = []
-    judged = scores[scores["scorer"].astype(str).str.startswith("judge_")]
+    judged = scores[scores["scorer"].astype(str).str.contains("judge")]  # judge_originality, judge_writing, ...
     for name, rows in judged.groupby("scorer", sort=True):
         missing = rows["value"].isna()
         if len(rows) and missing.mean() > max_share:
