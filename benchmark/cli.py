@@ -42,9 +42,9 @@ _register_all()
 def usage_line(exc: Exception) -> str:
     """A typer/click usage error as one line: what, in which command, where the help is.
 
-    Why: typer 0.2x raises its own bundled click exceptions (``typer._click``), which a
-    handler for ``click.exceptions`` never sees, so every usage error used to end as a
-    traceback with exit code 1. Both families share ``format_message()`` and ``ctx``.
+    Why: typer 0.2x raises its own bundled click exceptions (``typer._click``, all
+    ``typer.TyperException``), which a handler for ``click.exceptions`` never saw, so every
+    usage error used to end as a traceback with exit code 1.
     """
     ctx = getattr(exc, "ctx", None)
     message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
@@ -53,20 +53,12 @@ def usage_line(exc: Exception) -> str:
     return f"error: {ctx.command_path}: {message} - see `{ctx.command_path} --help`"
 
 
-def _usage_errors() -> tuple[type[BaseException], ...]:
-    import click
-
-    return (typer.TyperException, click.exceptions.ClickException)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. 0 ok, 1 some work failed (see each command),
     2 bad input or a usage error (one line on stderr), 130 interrupted."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import click
-
     try:
         # with standalone_mode=False typer returns (not raises) the code of typer.Exit(n)
         rc = app(args=argv, prog_name="creativity-bench", standalone_mode=False)
@@ -82,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"error: {where}{exc.strerror or exc} - check the path and its permissions", file=sys.stderr)
         return 2
-    except (typer.Abort, click.exceptions.Abort):
+    except typer.Abort:
         return 130
-    except _usage_errors() as exc:
+    except typer.TyperException as exc:  # typer's bundled click: usage errors (exit_code 2) and the like
         if type(exc).__name__ == "NoArgsIsHelpError":  # a group without its sub-command: its help
             text = str(exc.format_message()).strip()  # type: ignore[attr-defined]  (rich help is already out)
             if text:
