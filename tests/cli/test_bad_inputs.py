@@ -37,6 +37,11 @@ def inputs(tmp_path_factory) -> Path:
     score = {"task_id": "aut", "task_version": "1.0", "item_id": "brick", "source": "human/p1", "sample_idx": 0,
              "scorer": "fluency", "scorer_version": "1", "value": 1.0}
     pd.DataFrame([score, score]).to_parquet(d / "repeated" / "r1" / "scores.parquet")
+    ratings = [{"item_id": f"i{k}", "rater_id": f"r{j}", "dimension": "originality", "value": 1 + (j + k) % 5}
+               for k in range(4) for j in range(3)]
+    pd.DataFrame(ratings + [{**ratings[0], "rater_id": "r9", "value": 33}]).to_csv(d / "r33.csv", index=False)
+    pd.DataFrame(ratings + [{**ratings[0], "rater_id": "r9", "value": float("inf")}]).to_csv(d / "rinf.csv", index=False)
+    pd.DataFrame(ratings + [ratings[0]]).to_csv(d / "rdup.csv", index=False)
     (d / "afile").write_text("a file where a folder would go\n")
     (d / "somedir").mkdir()
     return d
@@ -52,6 +57,11 @@ CREATE = ["study", "create", "--id", "t", "--human", "{in}/one.csv", "--db", "sq
 
 # (id, argv with {in} and {work} filled in, a phrase the one line must hold)
 CASES = [
+    # item 1 (fixed in an earlier round, kept here so the whole list stays in one script)
+    ("analyze: 33 on a 1-5 scale", ["analyze", "--ratings", "{in}/r33.csv", "--scale", "originality=ordinal:5",
+                                    "--out", "an"], "row 13, column 'value'"),
+    ("analyze: inf", ["analyze", "--ratings", "{in}/rinf.csv", "--out", "an"], "row 13, column 'value'"),
+    ("analyze: repeated row", ["analyze", "--ratings", "{in}/rdup.csv", "--out", "an"], "--allow-duplicates"),
     # item 6: a NaN sample_idx
     ("score: NaN sample_idx", ["score", "--responses", "{in}/nan.csv", "--scorer", "fluency", "--out", "s.csv"],
      "column 'sample_idx' is empty"),
