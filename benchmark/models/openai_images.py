@@ -56,7 +56,7 @@ class OpenAIImagesModel(OpenAICompatModel):
         self.response_format = None if fmt in (None, "none", "") else str(fmt)
         if self.response_format not in (None, "b64_json", "url"):
             raise BenchError(f"response_format '{fmt}' is not b64_json, url or none", where=spec)
-        self.max_bytes = int(float(self.options.get("max_mb", DEFAULT_MAX_MB)) * 2**20)
+        self.max_bytes = int(self.number_option("max_mb", DEFAULT_MAX_MB, above=0) * 2**20)
 
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "response_format": self.response_format, "max_bytes": self.max_bytes}

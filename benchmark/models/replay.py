@@ -41,8 +41,10 @@ class ReplayModel(BaseModel):
         from benchmark.media.manifest import DEFAULT_MAX_BYTES, is_media_manifest, read_media_manifest
 
         if is_media_manifest(self.path):  # images or sounds: every file is checked before any unit runs
-            max_mb = options.get("max_mb")
-            df = read_media_manifest(self.path, max_bytes=int(float(max_mb) * 2**20) if max_mb else DEFAULT_MAX_BYTES)
+            from benchmark.models.options import number_option
+
+            max_mb = number_option(options, "max_mb", DEFAULT_MAX_BYTES / 2**20, where=spec, above=0)
+            df = read_media_manifest(self.path, max_bytes=int(max_mb * 2**20))
         else:
             df = read_table(self.path, required=REQUIRED)
         wanted = options.get("source")

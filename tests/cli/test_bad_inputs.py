@@ -95,6 +95,10 @@ CASES = [
                                         "--allow-duplicates"], "is a file, not a folder"),
     ("-M timeout=abc", OPENAI + ["-M", "timeout=abc"], "-M timeout=abc must be a number above 0"),
     ("-M concurrency=abc", OPENAI + ["-M", "concurrency=abc"], "-M concurrency=abc must be a whole number"),
+    ("-M n_batch=abc", ["run", "--model", "llamacpp/smollm2", "-M", "n_batch=abc", "--task", "aut", "--out", "run"],
+     "-M n_batch=abc must be a whole number"),
+    ("-M max_mb=abc", ["run", "--model", "openai-images/x", "-M", "base_url=http://127.0.0.1:9/v1", "-M", "max_mb=abc",
+                       "--task", "poster", "--out", "run"], "-M max_mb=abc must be a number above 0"),
     # item 9: options accepted without validation
     ("-M timeout=0", OPENAI + ["-M", "timeout=0"], "-M timeout=0 must be a number above 0"),
     ("-M timeout=-1", OPENAI + ["-M", "timeout=-1"], "-M timeout=-1 must be a number above 0"),
