@@ -47,7 +47,7 @@ def usage_line(exc: Exception) -> str:
     usage error used to end as a traceback with exit code 1.
     """
     ctx = getattr(exc, "ctx", None)
-    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    message = " ".join(str(exc.format_message()).split()).rstrip(".")  # type: ignore[attr-defined]
     if ctx is None:
         return f"error: {message}"
     return f"error: {ctx.command_path}: {message} - see `{ctx.command_path} --help`"
