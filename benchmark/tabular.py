@@ -63,6 +63,20 @@ def read_table(path: str | os.PathLike, required: Iterable[str] = ()) -> pd.Data
     return df
 
 
+def make_dir(path: str | os.PathLike) -> Path:
+    """``mkdir -p`` with one clear line when a file stands where a folder must go."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocker = next((a for a in [p, *p.parents] if a.exists() and not a.is_dir()), p)
+        raise BenchError(f"cannot make the folder: {blocker} is a file, not a folder", where=str(p),
+                         fix="choose an output path whose folders are folders, or move the file away") from None
+    except PermissionError:
+        raise BenchError("no permission to create the folder", where=str(p), fix="choose a writable output path") from None
+    return p
+
+
 def _umask_mode() -> int:
     """The mode a plainly created file would get (mkstemp files are 0600)."""
     mask = os.umask(0)
@@ -74,7 +88,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write atomically (temp file + rename) in the format given by the suffix."""
     p = Path(path)
     fmt = table_format(p)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(p.parent)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -98,7 +112,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(p.parent)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)

@@ -259,8 +259,9 @@ def _published_check(ref: dict) -> list[dict]:
 
 def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
     """Write report.json, report.md (+ plots/*.png) and a self-contained report.html."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from benchmark.tabular import make_dir
+
+    out = make_dir(out_dir)
     paths: dict[str, Path] = {}
     if report.figures:
         (out / "plots").mkdir(exist_ok=True)

@@ -24,11 +24,12 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="bootstrap seed"),
         push_to_hub: Optional[str] = typer.Option(None, "--push-to-hub", help="OWNER/NAME: publish the leaderboard as a datasets dataset"),
         hub_local_dir: Optional[Path] = typer.Option(None, "--hub-local-dir", help="with --push-to-hub: save_to_disk here instead of pushing (offline)"),
+        allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="keep a score given twice for one response and scorer, each copy counted as its own score (default: refused)"),
     ) -> None:
         """Build the leaderboard from scored runs."""
         from benchmark.leaderboard import build, load_results, write_leaderboard
 
-        board = build(load_results(results), n_boot=n_boot, seed=seed)
+        board = build(load_results(results, allow_duplicates=allow_duplicates), n_boot=n_boot, seed=seed)
         paths = write_leaderboard(board, out)
         for name in sorted(paths):
             typer.echo(f"wrote {paths[name]}")

@@ -13,6 +13,13 @@ from typing import List, Optional
 import typer
 
 
+def _temperature(value: Optional[float]) -> Optional[float]:
+    """NaN and negative temperatures used to be accepted and sent to the model."""
+    if value is not None and not (value >= 0 and value != float("inf")):
+        raise typer.BadParameter(f"{value} is not a finite number >= 0 (e.g. 0.7; 0 is greedy)")
+    return value
+
+
 def register(app: typer.Typer) -> None:
     """Add ``run`` to the top-level app."""
 
@@ -27,7 +34,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="run seed; per-sample seeds derive from it"),
         concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="parallel requests (default: the backend's)"),
         limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first K items of each task"),
-        temperature: Optional[float] = typer.Option(None, "--temperature", help="override each task's temperature"),
+        temperature: Optional[float] = typer.Option(None, "--temperature", callback=_temperature, help="override each task's temperature (a finite number >= 0)"),
         max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help="override each task's max tokens"),
         retries: int = typer.Option(5, "--retries", min=1, help="attempts per unit for transient errors"),
         cache: Optional[Path] = typer.Option(None, "--cache", help="cache folder (default ~/.cache/creativity-bench)"),

@@ -14,9 +14,11 @@ from typing import Any, List, Optional
 import typer
 
 
-def read_responses(path: Path) -> tuple[Any, str]:
-    """A run folder's responses.parquet or a long-format table, and where it came from."""
+def read_responses(path: Path, allow_duplicates: bool = False) -> tuple[Any, str]:
+    """A run folder's responses.parquet or a long-format table, and where it came from,
+    checked at the boundary (``benchmark.schemas.responses``)."""
     from benchmark.errors import BenchError
+    from benchmark.schemas.responses import check_response_table
     from benchmark.tabular import read_table
 
     if path.is_dir():
@@ -24,8 +26,9 @@ def read_responses(path: Path) -> tuple[Any, str]:
         if not parquet.exists():
             raise BenchError("no responses.parquet in the run folder", where=str(path),
                              fix="give a run folder written by `creativity-bench run`, or a CSV/JSONL/Parquet file")
-        return read_table(parquet), str(parquet)
-    return read_table(path), str(path)
+        path = parquet
+    df = read_table(path)
+    return check_response_table(df, str(path), allow_duplicates=allow_duplicates), str(path)
 
 
 def scorer_options(pairs: Optional[List[str]], vectors: Optional[str], dictionary: Optional[str],
@@ -64,6 +67,30 @@ def scorer_options(pairs: Optional[List[str]], vectors: Optional[str], dictionar
     return opts
 
 
+def unscored_judges(scores: Any, max_share: float) -> list[str]:
+    """One line per LLM judge (a scorer named ``*judge*``) that left more than ``max_share`` of its rows
+    unscored: an unreachable or failing judge used to exit 0 with every value NaN."""
+    import json
+
+    lines = []
+    judged = scores[scores["scorer"].astype(str).str.contains("judge")]  # judge_originality, judge_writing, ...
+    for name, rows in judged.groupby("scorer", sort=True):
+        missing = rows["value"].isna()
+        if len(rows) and missing.mean() > max_share:
+            reason = ""
+            for d in rows.loc[missing, "details"]:
+                try:
+                    reason = str((json.loads(d) if isinstance(d, str) else d or {}).get("reason") or "")
+                except (ValueError, AttributeError):
+                    reason = ""
+                if reason:
+                    break
+            lines.append(f"{name}: {int(missing.sum())} of {len(rows)} responses unscored "
+                         f"({missing.mean():.0%}, more than --max-unscored {max_share:.0%})"
+                         + (f"; first reason: {reason[:300]}" if reason else ""))
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     """Add ``score`` to the top-level app."""
 
@@ -79,6 +106,8 @@ def register(app: typer.Typer) -> None:
         judge_opt: Optional[List[str]] = typer.Option(None, "-M", "--judge-option", help="judge backend option key=value (repeatable)"),
         no_norms: bool = typer.Option(False, "--no-norms", help="do not add human percentiles"),
         quiet: bool = typer.Option(False, "--quiet", help="no progress bars and no summary"),
+        max_unscored: float = typer.Option(0.2, "--max-unscored", min=0.0, max=1.0, help="exit 1 when an LLM judge leaves more than this share of its responses unscored (the scores are still written)"),
+        allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="keep rows repeated exactly (every column) in a table without sample_idx, each copy scored as its own sample (default: refused)"),
     ) -> None:
         """Score responses automatically and place each score among people (human percentile)."""
         from benchmark.scoring.norms import source_summary
@@ -88,10 +117,12 @@ def register(app: typer.Typer) -> None:
         table_format(out)  # a wrong output suffix fails before any work
         names = parse_scorer_names(scorer) if scorer else None
         opts = scorer_options(option, vectors, dictionary, judge_model, judge_opt, names)
-        df, where = read_responses(responses)
+        df, where = read_responses(responses, allow_duplicates)
         scores = score_responses(df, names, attach_norms=not no_norms, where=where, progress=not quiet, **opts)
         write_table(scores, out)
+        failed = unscored_judges(scores, max_unscored) if not scores.empty else []
         if quiet:
+            _fail(failed, out)
             return
         typer.echo(f"{len(scores)} scores for {len(df)} responses -> {out}")
         if scores.empty:
@@ -101,3 +132,15 @@ def register(app: typer.Typer) -> None:
             pct = "no human norm" if r.human_percentile != r.human_percentile else f"human P{r.human_percentile:.0f}"
             nan = f", {r.n_nan} unscored" if r.n_nan else ""
             typer.echo(f"  {r.source:<28} {r.task_id:<18} {r.scorer:<18} n={r.n:<5} mean={r.mean:8.3f}  {pct}{nan}")
+        _fail(failed, out)
+
+
+def _fail(lines: list[str], out: Path) -> None:
+    """Exit 1 (some work failed, as in ``run``) with one line per failing judge."""
+    import sys
+
+    if lines:
+        for line in lines:
+            print(f"error: {line} - the scores are in {out}; check the judge (-M base_url=..., --judge-model) "
+                  "and score again", file=sys.stderr)
+        raise SystemExit(1)

@@ -95,6 +95,7 @@ def create(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     replace: bool = typer.Option(False, "--replace", help="Replace a study of the same id (its ratings are deleted)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON instead of text."),
+    allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="Keep rows repeated exactly (every column) in a table without sample_idx, each copy counted as its own sample (default: refused)."),
 ) -> None:
     """Pool runs and human answers into a blind study; print what the panel needs.
 
@@ -117,7 +118,8 @@ def create(
                  "--include-revealing": include_revealing or None, "--max-items": max_items, "--task": task or None,
                  "--suite": suite, "--gold": gold}
     spec, inputs = load_config(config, overrides)
-    design = prepare_study(spec, inputs["runs"], inputs["humans"], inputs["pool"], inputs["gold"])
+    design = prepare_study(spec, inputs["runs"], inputs["humans"], inputs["pool"], inputs["gold"],
+                           allow_duplicates=allow_duplicates)
     summary = _write(spec, design, db, replace, write_study)
     for w in summary.get("warnings", []):
         typer.echo(f"warning: {w}", err=True)
@@ -148,6 +150,21 @@ def _write(spec, design: dict, db: str | None, replace: bool, write_study) -> di
         raise
 
 
+def _existing_store(db: str | None, study_id: str | None = None):
+    """The store of a command that only reads or changes an existing study: a SQLite file
+    that is not there is one line, not a new empty database left behind."""
+    from benchmark.errors import BenchError
+    from benchmark.studies import open_store
+    from benchmark.studies.engine import default_db_url, sqlite_path
+
+    path = sqlite_path(db or default_db_url())
+    if path is not None and not path.exists():
+        what = f"no study '{study_id}': " if study_id else ""
+        raise BenchError(f"{what}no ratings database here", where=str(path),
+                         fix="pass the --db of `study create` (or set CREATIVITY_BENCH_DB)")
+    return open_store(db)
+
+
 @study_app.command("status")
 def status(
     study_id: Optional[str] = typer.Option(None, "--study", help="Study id (default: list all)."),
@@ -155,9 +172,9 @@ def status(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Progress, raters, codes, failed checks and the responses left out for revealing their source."""
-    from benchmark.studies import open_store, study_status
+    from benchmark.studies import study_status
 
-    store = open_store(db)
+    store = _existing_store(db, study_id)
     if study_id is None:
         for s in store.list_studies():
             typer.echo(json.dumps(study_status(store.url, s["study_id"])))
@@ -183,9 +200,9 @@ def export(
     for a screened-out rater) and prolific_pid, panel_study_id, session_id. A checklist
     study writes <study>_likert with value 1/0 per test and the rater's reason.
     """
-    from benchmark.studies import open_store, write_ratings
+    from benchmark.studies import write_ratings
 
-    for p in write_ratings(open_store(db).url, study_id, out, fmt):
+    for p in write_ratings(_existing_store(db, study_id).url, study_id, out, fmt):
         typer.echo(str(p))
 
 
@@ -196,9 +213,9 @@ def export_responses_cmd(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Respond-mode answers as response records (source human/<pool>), with participant ids."""
-    from benchmark.studies import open_store, write_responses
+    from benchmark.studies import write_responses
 
-    typer.echo(str(write_responses(open_store(db).url, study_id, out)))
+    typer.echo(str(write_responses(_existing_store(db, study_id).url, study_id, out)))
 
 
 @study_app.command("import")
@@ -206,11 +223,12 @@ def import_cmd(
     responses: Path = typer.Option(..., "--responses", help="Human responses: task_id,item_id (or item),text[,source,...]."),
     pool: Optional[str] = typer.Option(None, "--pool", help="Pool name when the file has no source column."),
     out: Path = typer.Option(..., "--out", help="Run folder to write (responses.parquet + manifest.json)."),
+    allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="Keep rows repeated exactly (every column) in a table without sample_idx, each copy counted as its own sample (default: refused)."),
 ) -> None:
     """Bring outside human responses in as a run folder in the standard response format."""
     from benchmark.studies.respond import import_human_responses
 
-    typer.echo(str(import_human_responses(responses, out, pool=pool)))
+    typer.echo(str(import_human_responses(responses, out, pool=pool, allow_duplicates=allow_duplicates)))
 
 
 @study_app.command("withdraw")
@@ -227,11 +245,9 @@ def withdraw_cmd(
     same link cannot start the study again. Exports made before keep their copies: delete
     the participant's rows there too (the exports carry prolific_pid).
     """
-    from benchmark.studies import open_store
-
     from benchmark.studies.media_uploads import remove_uploads
 
-    store = open_store(db)
+    store = _existing_store(db, study_id)
     rec = store.withdraw(study_id, rater, note)
     files = remove_uploads(store.url, study_id, rec["rater_id"])  # respond mode: their uploaded images and sounds
     typer.echo(f"{study_id}: rater {rec['rater_id']} withdrawn; deleted {rec['ratings_deleted']} rating(s) and "
@@ -242,18 +258,14 @@ def withdraw_cmd(
 @study_app.command("open")
 def open_cmd(study_id: str = typer.Option(..., "--study"), db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Let raters in."""
-    from benchmark.studies import open_store
-
-    open_store(db).set_status(study_id, "open")
+    _existing_store(db, study_id).set_status(study_id, "open")
     typer.echo(f"{study_id}: open")
 
 
 @study_app.command("close")
 def close_cmd(study_id: str = typer.Option(..., "--study"), db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Stop new ratings (raters see 'closed' with its code; finished raters still see theirs)."""
-    from benchmark.studies import open_store
-
-    open_store(db).set_status(study_id, "closed")
+    _existing_store(db, study_id).set_status(study_id, "closed")
     typer.echo(f"{study_id}: closed")
 
 

@@ -18,9 +18,19 @@ from benchmark.errors import BenchError
 from benchmark.paths import REPO_ROOT
 
 
-def load_results(results_dir: str | os.PathLike) -> pd.DataFrame:
+def load_results(results_dir: str | os.PathLike, *, allow_duplicates: bool = False) -> pd.DataFrame:
     """Concatenate every ``DIR/**/scores.parquet`` (adds ``run_dir``; fills ``source``
-    from responses.parquet / manifest.json beside it when the scores lack it)."""
+    from responses.parquet / manifest.json beside it when the scores lack it).
+
+    Each file is checked where it is read: an unreadable file, a wrong type or an empty key,
+    and a score given twice for one response and scorer (which would count twice in the
+    means) are one line naming the file and row; ``allow_duplicates`` keeps repeats, each
+    copy counted as its own score."""
+    from benchmark.schemas import validate_frame
+    from benchmark.schemas.leaderboard import SCORES
+    from benchmark.schemas.responses import check_repeats
+    from benchmark.tabular import read_table
+
     root = Path(results_dir)
     if not root.is_dir():
         raise BenchError("results folder not found", where=str(root), fix="pass the folder that holds runs/*/scores.parquet")
@@ -29,7 +39,12 @@ def load_results(results_dir: str | os.PathLike) -> pd.DataFrame:
         raise BenchError("no scores.parquet below this folder", where=str(root), fix="run `creativity-bench score` first")
     frames = []
     for f in files:
-        df = pd.read_parquet(f)
+        df = read_table(f)
+        if "source" in df.columns and not df["source"].isna().all():
+            df = validate_frame(df, SCORES, where=str(f), fix="rewrite it with `creativity-bench score`")
+        key = [c for c in ("task_id", "task_version", "item_id", "source", "sample_idx", "scorer") if c in df.columns]
+        check_repeats(df[key], str(f), allow_duplicates=allow_duplicates, how=f"(same {', '.join(key)})",
+                      fix="score each response once per scorer, or pass --allow-duplicates to count each copy")
         df["run_dir"] = str(f.parent.relative_to(root))
         if "source" not in df.columns or df["source"].isna().all():
             manifest = f.parent / "manifest.json"

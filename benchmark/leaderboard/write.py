@@ -47,8 +47,9 @@ def write_leaderboard(board: Leaderboard, out_dir: str | os.PathLike) -> dict[st
     from benchmark.leaderboard.plots import heatmap_png, task_plot_png
     from benchmark.leaderboard.render import leaderboard_html, leaderboard_markdown
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from benchmark.tabular import make_dir
+
+    out = make_dir(out_dir)
     files: dict[str, Path] = {}
     files["leaderboard.csv"] = write_text_atomic(out / "leaderboard.csv", _round(board.detail).to_csv(index=False))
     files["matrix.csv"] = write_text_atomic(out / "matrix.csv", _round(board.matrix).to_csv(index=False))

@@ -127,9 +127,7 @@ class BaseModel:
                 f"unknown option -M {unknown[0]}=... for {spec}",
                 fix=suggest(unknown[0], sorted(allowed)),
             )
-        self.concurrency = int(self.options.get("concurrency", self.default_concurrency))
-        if self.concurrency < 1:
-            raise BenchError(f"concurrency must be at least 1, got {self.concurrency}", where=spec)
+        self.concurrency = int(self.number_option("concurrency", self.default_concurrency, integer=True, minimum=1))
         self.source = str(self.options.get("source") or default_source or spec)
         if is_human_source(self.source) and not self.may_be_human:
             raise BenchError(
@@ -137,6 +135,89 @@ class BaseModel:
                 where=spec,
                 fix="model output is never labelled human; drop -M source, or use replay/FILE for human answers",
             )
+
+    def number_option(self, key: str, default: float | int, *, integer: bool = False, minimum: float | None = None,
+                      above: float | None = None) -> float | int:
+        """``benchmark.models.options.number_option`` for this backend's ``-M`` options."""
+        from benchmark.models.options import number_option
+
+        return number_option(self.options, key, default, where=self.spec, integer=integer, minimum=minimum, above=above)
+
+    def settings(self) -> dict[str, Any]: ...
+
+    def cache_identity(self) -> dict[str, Any]: ...
+
+    async def aclose(self) -> None: ...
+
+
+SECRET_WORDS = ("key", "token", "secret", "password", "authorization")
+
+
+def without_secrets(options: dict[str, Any]) -> dict[str, Any]:
+    """Settings safe to write into a manifest: anything that looks like a credential goes.
+
+    ``api_key_env`` names a variable, not its value, so it is kept.
+    """
+    out = {}
+    for k, v in options.items():
+        if k.endswith("_env"):
+            out[k] = v
+        elif any(w in k.lower() for w in SECRET_WORDS):
+            continue
+        else:
+            out[k] = v
+    return out
+
+
+class BaseModel:
+    """Shared plumbing: spec, source naming, option checks, the sync wrapper.
+
+    Subclasses set ``known_options`` (anything else is a typo worth one clear line),
+    ``default_concurrency`` and, for replay only, ``may_be_human``.
+    """
+
+    known_options: tuple[str, ...] = ()
+    default_concurrency: int = 1
+    cacheable: bool = True
+    may_be_human: bool = False
+
+    def __init__(self, spec: str, options: dict[str, Any] | None = None, default_source: str | None = None):
+        self.spec = spec
+        self.options = dict(options or {})
+        allowed = set(self.known_options) | {"concurrency", "source"}
+        unknown = sorted(set(self.options) - allowed)
+        if unknown:
+            raise BenchError(
+                f"unknown option -M {unknown[0]}=... for {spec}",
+                fix=suggest(unknown[0], sorted(allowed)),
+            )
+        self.concurrency = int(self.number_option("concurrency", self.default_concurrency, integer=True, minimum=1))
+        self.source = str(self.options.get("source") or default_source or spec)
+        if is_human_source(self.source) and not self.may_be_human:
+            raise BenchError(
+                f"source '{self.source}' is reserved for human answers",
+                where=spec,
+                fix="model output is never labelled human; drop -M source, or use replay/FILE for human answers",
+            )
+
+    def number_option(self, key: str, default: float | int, *, integer: bool = False, minimum: float | None = None,
+                      above: float | None = None) -> float | int:
+        """A numeric ``-M key=value``, checked here: ``-M timeout=abc`` or ``-M timeout=0`` used to
+        surface as a traceback, or as every unit failing, long after the run started."""
+        import math
+
+        value = self.options.get(key, default)
+        kind = "a whole number" if integer else "a number"
+        bounds = f" of at least {minimum:g}" if minimum is not None else f" above {above:g}" if above is not None else ""
+        bad = BenchError(f"-M {key}={value} must be {kind}{bounds}", where=self.spec,
+                         fix=f"e.g. -M {key}={default}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if not math.isfinite(value) or (integer and value != int(value)):
+            raise bad
+        if (minimum is not None and value < minimum) or (above is not None and value <= above):
+            raise bad
+        return int(value) if integer else float(value)
 
     def settings(self) -> dict[str, Any]:
         """Backend settings for the manifest, with secrets removed."""

@@ -46,6 +46,8 @@ class HFModel(LocalModel):
         self.name = name
         self.location, self.gguf_file = resolve_hf_source(name, self.options.get("gguf_file"))
         self.device = str(self.options.get("device", "cpu"))
+        if "torch_threads" in self.options:
+            self.number_option("torch_threads", 1, integer=True, minimum=1)
         self._model: Any = None
         self._tok: Any = None
         self._lock = threading.Lock()

@@ -140,9 +140,11 @@ class LlamaCppModel(LocalModel):
         default_source = "llamacpp/" + (name if name in ALIASES else path.stem)
         super().__init__(spec, options, default_source=default_source)
         self.path = path
-        self.n_ctx = int(self.options.get("n_ctx", 2048))
-        self.n_threads = int(self.options.get("n_threads", default_threads()))
-        self.n_threads_batch = int(self.options.get("n_threads_batch", self.n_threads))
+        self.n_ctx = int(self.number_option("n_ctx", 2048, integer=True, minimum=1))
+        self.n_threads = int(self.number_option("n_threads", default_threads(), integer=True, minimum=1))
+        self.n_threads_batch = int(self.number_option("n_threads_batch", self.n_threads, integer=True, minimum=1))
+        if "n_batch" in self.options:
+            self.number_option("n_batch", 512, integer=True, minimum=1)
         requested = str(self.options.get("mode", "auto"))
         if requested not in MODES:
             raise BenchError(f"unknown mode '{requested}' for {spec}", fix="use -M mode=chat, -M mode=completion or -M mode=auto")

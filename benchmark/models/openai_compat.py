@@ -54,8 +54,7 @@ class OpenAICompatModel(BaseModel):
         super().__init__(spec, options)
         self.model_name = name
         self.base_url = str(self.options.get("base_url") or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        if not self.base_url.startswith(("http://", "https://")):
-            raise BenchError(f"base_url '{self.base_url}' is not an http(s) URL", fix="e.g. -M base_url=http://127.0.0.1:8000/v1")
+        check_base_url(self.base_url)
         self.api_key_env = str(self.options.get("api_key_env") or "OPENAI_API_KEY")
         if "api_key_env" in self.options and self.api_key_env not in os.environ:
             raise BenchError(f"environment variable {self.api_key_env} is not set", fix=f"export {self.api_key_env}=... before running")
@@ -63,7 +62,7 @@ class OpenAICompatModel(BaseModel):
         if not self._api_key and self.base_url == DEFAULT_BASE_URL:
             raise BenchError(f"{self.api_key_env} is not set for the OpenAI API",
                              fix=f"export {self.api_key_env}=..., or pass -M base_url=... for a local server")
-        self.timeout = float(self.options.get("timeout", 120.0))
+        self.timeout = float(self.number_option("timeout", 120.0, above=0))
         self.send_seed = bool(self.options.get("send_seed", True))
         self._client: Any = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
@@ -118,6 +117,8 @@ class OpenAICompatModel(BaseModel):
                 raw = await resp.read()
         except asyncio.TimeoutError as exc:
             raise TransientError(f"timeout after {self.timeout:g} s from {self.base_url}") from exc
+        except aiohttp.InvalidURL as exc:  # retrying cannot mend the address
+            raise PermanentError(f"invalid URL {self.base_url}: {exc}") from exc
         except aiohttp.ClientConnectorError as exc:
             raise TransientError(f"cannot connect to {self.base_url}: {exc.os_error or 'connection refused'}") from exc
         except aiohttp.ClientError as exc:  # disconnects, broken payloads
@@ -153,6 +154,23 @@ class OpenAICompatModel(BaseModel):
                 except RuntimeError:  # its loop is gone; the sockets died with it
                     pass
             self._client = None
+
+
+def check_base_url(url: str) -> str:
+    """An http(s) URL with a host, or one line now (``http://[::1`` used to be retried as transient)."""
+    from urllib.parse import urlsplit
+
+    fix = "e.g. -M base_url=http://127.0.0.1:8000/v1"
+    if not url.startswith(("http://", "https://")):
+        raise BenchError(f"base_url '{url}' is not an http(s) URL", fix=fix)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise BenchError(f"base_url '{url}' is not a valid URL: {exc}", fix=fix) from None
+    if not parts.hostname:
+        raise BenchError(f"base_url '{url}' has no host", fix=fix)
+    return url
 
 
 def _snippet(text: str, limit: int = 160) -> str:

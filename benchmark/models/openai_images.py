@@ -49,14 +49,14 @@ class OpenAIImagesModel(OpenAICompatModel):
 
     def __init__(self, spec: str, name: str, options: dict[str, Any]):
         super().__init__(spec, name, options)
-        self.timeout = float(self.options.get("timeout", 300.0))  # images take longer than text
+        self.timeout = float(self.number_option("timeout", 300.0, above=0))  # images take longer than text
         # gpt-image models always answer in b64_json and refuse the parameter; DALL-E defaults to url
         default_format = None if name.startswith("gpt-image") else "b64_json"
         fmt = self.options.get("response_format", default_format)
         self.response_format = None if fmt in (None, "none", "") else str(fmt)
         if self.response_format not in (None, "b64_json", "url"):
             raise BenchError(f"response_format '{fmt}' is not b64_json, url or none", where=spec)
-        self.max_bytes = int(float(self.options.get("max_mb", DEFAULT_MAX_MB)) * 2**20)
+        self.max_bytes = int(self.number_option("max_mb", DEFAULT_MAX_MB, above=0) * 2**20)
 
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "response_format": self.response_format, "max_bytes": self.max_bytes}

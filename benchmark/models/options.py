@@ -31,6 +31,25 @@ def coerce_value(text: str) -> Any:
     return text
 
 
+def number_option(options: dict[str, Any], key: str, default: float | int, *, where: str, integer: bool = False,
+                  minimum: float | None = None, above: float | None = None) -> float | int:
+    """A numeric ``-M key=value``, checked when the backend is built: ``-M timeout=abc`` or
+    ``-M timeout=0`` used to surface as a traceback, or as every unit failing, long after
+    the run started."""
+    import math
+
+    value = options.get(key, default)
+    kind = "a whole number" if integer else "a number"
+    bounds = f" of at least {minimum:g}" if minimum is not None else f" above {above:g}" if above is not None else ""
+    bad = BenchError(f"-M {key}={value} must be {kind}{bounds}", where=where, fix=f"e.g. -M {key}={default}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise bad
+    if (integer and value != int(value)) or (minimum is not None and value < minimum) or \
+            (above is not None and value <= above):
+        raise bad
+    return int(value) if integer else float(value)
+
+
 def parse_model_options(pairs: Iterable[str] | None) -> dict[str, Any]:
     """Parse ``["key=value", ...]``; a pair without ``=`` or with an empty key is an error."""
     out: dict[str, Any] = {}

@@ -41,8 +41,10 @@ class ReplayModel(BaseModel):
         from benchmark.media.manifest import DEFAULT_MAX_BYTES, is_media_manifest, read_media_manifest
 
         if is_media_manifest(self.path):  # images or sounds: every file is checked before any unit runs
-            max_mb = options.get("max_mb")
-            df = read_media_manifest(self.path, max_bytes=int(float(max_mb) * 2**20) if max_mb else DEFAULT_MAX_BYTES)
+            from benchmark.models.options import number_option
+
+            max_mb = number_option(options, "max_mb", DEFAULT_MAX_BYTES / 2**20, where=spec, above=0)
+            df = read_media_manifest(self.path, max_bytes=int(max_mb * 2**20))
         else:
             df = read_table(self.path, required=REQUIRED)
         wanted = options.get("source")
@@ -65,7 +67,9 @@ class ReplayModel(BaseModel):
             )
         df = df.assign(task_id=df["task_id"].astype(str), item_id=df["item_id"].astype(str))
         if "sample_idx" in df.columns:
-            df = df.assign(sample_idx=df["sample_idx"].astype(int))
+            from benchmark.schemas.responses import check_sample_idx
+
+            df = check_sample_idx(df, str(self.path))
         else:  # the k-th answer to an item from a source is sample k, in file order
             df = df.assign(sample_idx=df.groupby(["task_id", "item_id", "source"]).cumcount())
         dup = df.duplicated(["task_id", "item_id", "source", "sample_idx"], keep=False)

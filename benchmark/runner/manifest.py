@@ -64,8 +64,19 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
         raise BenchError(f"manifest is not valid JSON: {exc}", where=str(p), fix="remove it or use another --out") from exc
 
 
+def same_model(previous: dict[str, Any], model_spec: str, backend: dict[str, Any] | None) -> bool:
+    """The same model: backends that read a file (replay) record it resolved, so the same
+    file spelled another way (a relative path from another folder, an absolute path) is the
+    same model and the same spelling of another folder's file is not; others compare specs."""
+    before = (previous.get("backend") or {}).get("file")
+    now = (backend or {}).get("file")
+    if before and now:
+        return before == now and str(previous.get("model", "")).split("/", 1)[0] == model_spec.split("/", 1)[0]
+    return previous.get("model") == model_spec
+
+
 def check_resumable(previous: dict[str, Any] | None, model_spec: str, run_seed: int, run_dir: Path,
-                    tasks: dict[str, dict[str, Any]] | None = None) -> None:
+                    tasks: dict[str, dict[str, Any]] | None = None, backend: dict[str, Any] | None = None) -> None:
     """A folder holds one model, one seed and one sampling setup per task version: the unit
     key does not carry them, so mixing them would silently mix answers of two setups.
     (More samples or more items are fine: they are new units.)"""
@@ -78,9 +89,12 @@ def check_resumable(previous: dict[str, Any] | None, model_spec: str, run_seed: 
                 f"task {task_id} ran here with {before.get('generation')}, not {now.get('generation')}",
                 where=str(run_dir), fix="use the same --temperature/--max-tokens to resume, or another --out",
             )
-    if previous.get("model") != model_spec:
+    if not same_model(previous, model_spec, backend):
+        before, now = (previous.get("backend") or {}).get("file"), (backend or {}).get("file")
+        files = (before, now) if before and now else ("", "")
         raise BenchError(
-            f"this folder holds a run of {previous.get('model')}, not {model_spec}",
+            f"this folder holds a run of {previous.get('model')}{f' (file {files[0]})' if files[0] else ''}, "
+            f"not {model_spec}{f' (file {files[1]})' if files[1] else ''}",
             where=str(run_dir), fix="use another --out for another model",
         )
     if previous.get("seed") != run_seed:

@@ -194,7 +194,7 @@ class Runner:
         started = now_iso()
         previous = read_manifest(self.run_dir)
         tasks_info = self._tasks_info()
-        check_resumable(previous, self.model.spec, self.seed, self.run_dir, tasks_info)
+        check_resumable(previous, self.model.spec, self.seed, self.run_dir, tasks_info, backend=self.model.settings())
         log = ResultLog(self.run_dir)
         state = log.read()
         todo = [u for u in self.units if not is_ok(state.get(u.key))]
@@ -204,6 +204,8 @@ class Runner:
              "concurrency": self.model.concurrency, "cache": self.use_cache, "retry": self.retry.as_dict()},
             previous,
         )
+        if todo and hasattr(self.model, "load"):  # a model that cannot load fails before anything is written
+            await asyncio.to_thread(self.model.load)  # type: ignore[attr-defined]
         # git can take a while on a big checkout: ask it in the background, read it at the end
         pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="git")
         git_info = pool.submit(git_commit)
@@ -233,8 +235,6 @@ class Runner:
             bar.update(1)
 
         try:
-            if todo and hasattr(self.model, "load"):
-                await asyncio.to_thread(self.model.load)  # type: ignore[attr-defined]
             t_gen = time.perf_counter()
             try:
                 await asyncio.gather(*(one(u) for u in todo))

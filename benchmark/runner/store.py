@@ -76,7 +76,9 @@ class ResultLog:
         return state
 
     def open(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        from benchmark.tabular import make_dir
+
+        make_dir(self.dir)
         self._trim_partial_tail()
         self._fh = self.path.open("a", encoding="utf-8")
 

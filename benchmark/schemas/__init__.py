@@ -76,5 +76,6 @@ def validate_frame(df: pd.DataFrame, schema: "pa.DataFrameSchema", *, where: str
         raise BenchError(str(exc).splitlines()[0], where=where, fix=fix) from None
 
 
-__all__ = ["validate_frame"]
+__all__ = ["check_repeats", "check_response_table", "check_sample_idx", "validate_frame"]
 from benchmark.schemas.ratings import ratings_schema  # noqa: E402,F401  (likert, battles, guesses tables)
+from benchmark.schemas.responses import check_repeats, check_response_table, check_sample_idx  # noqa: E402,F401  (responses, scores)

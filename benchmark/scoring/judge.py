@@ -11,6 +11,13 @@ is answered with a nudge that restates the format, up to ``retries`` times; afte
 row gets NaN with the replies in ``details`` - never a guessed or default value.
 Decoding is deterministic: temperature 0 and a fixed seed per attempt; retries sample at
 temperature 0.7 (still seeded), because greedy decoding repeats a bad reply word for word.
+
+Backend failures go through the runner's retry policy (``benchmark.runner.retry``:
+exponential backoff with jitter, the server's Retry-After, the backend's time-out), the
+same one a run uses. After ``give_up_after`` prompts in a row fail even so, the judge is
+taken to be down and the remaining prompts are not sent (each row says why), so an
+unreachable judge ends in seconds rather than after every prompt's retries. The HTTP
+session is closed in the loop that opened it.
 """
 
 from __future__ import annotations
@@ -108,6 +115,10 @@ def parse_dimensions(reply: str, dimensions: tuple[str, ...] = WRITING_DIMENSION
     return found
 
 
+class _JudgeDown(Exception):
+    """The judge failed ``give_up_after`` prompts in a row: the rest are not sent."""
+
+
 class _LLMJudge:
     """Shared plumbing: the backend, retries with a nudge, concurrency, progress."""
 
@@ -124,7 +135,12 @@ class _LLMJudge:
         max_tokens: int = 16,
         seed: int = 1234,
         backend: Any = None,
+        retry_policy: Any = None,
+        give_up_after: int = 3,
+        retry_attempts: int | None = None,
     ):
+        from benchmark.runner.retry import RetryPolicy
+
         if backend is None:
             from benchmark.models import get_model
 
@@ -138,6 +154,16 @@ class _LLMJudge:
         # greedy decoding repeats a bad reply word for word, so retries sample (seeded)
         self.retry_temperature = max(self.temperature, 0.7)
         self.version = f"{self.base_version}+{self.model}"
+        if isinstance(retry_policy, dict):
+            retry_policy = RetryPolicy(**retry_policy)
+        self.retry_policy = retry_policy or RetryPolicy()
+        if retry_attempts is not None:  # -O judge_originality.retry_attempts=N from the command line
+            from dataclasses import replace
+
+            self.retry_policy = replace(self.retry_policy, max_attempts=max(1, int(retry_attempts)))
+        self.give_up_after = max(1, int(give_up_after))
+        self._failed_in_a_row = 0
+        self._last_failure: str | None = None
 
     def parse(self, reply: str) -> Any:
         raise NotImplementedError
@@ -149,21 +175,34 @@ class _LLMJudge:
     async def ask(self, prompt: str, sem: asyncio.Semaphore) -> tuple[Any, list[str], str | None]:
         """(parsed value or None, the replies, the last backend error)."""
         from benchmark.models import GenerationError
+        from benchmark.runner.retry import RetriesExhausted, call_with_retries
 
         messages = [{"role": "system", "content": SYSTEM}, *self.shots(), {"role": "user", "content": prompt}]
         replies: list[str] = []
         error: str | None = None
         for attempt in range(self.retries + 1):
-            try:
-                async with sem:
-                    gen = await self.backend.generate(
-                        messages=messages, temperature=self.temperature if attempt == 0 else self.retry_temperature,
-                        max_tokens=self.max_tokens,
-                        top_p=1.0, seed=self.seed + attempt,
+
+            async def once(msgs=messages, attempt=attempt):
+                async with sem:  # held for the call only, not while backing off
+                    if self._failed_in_a_row >= self.give_up_after:  # checked under the semaphore: no race
+                        raise _JudgeDown(f"not asked: {self._failed_in_a_row} prompts in a row failed; "
+                                         f"last: {self._last_failure}")
+                    return await self.backend.generate(
+                        messages=msgs, temperature=self.temperature if attempt == 0 else self.retry_temperature,
+                        max_tokens=self.max_tokens, top_p=1.0, seed=self.seed + attempt,
                     )
-            except GenerationError as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                continue
+
+            try:
+                gen, _ = await call_with_retries(once, self.retry_policy)
+            except _JudgeDown as exc:
+                return None, replies, str(exc)
+            except (RetriesExhausted, GenerationError) as exc:  # retrying (or a nudge) cannot help now
+                name = type(exc.last).__name__ if isinstance(exc, RetriesExhausted) else type(exc).__name__
+                error = f"{name}: {exc}"
+                self._failed_in_a_row += 1
+                self._last_failure = error
+                break
+            self._failed_in_a_row = 0
             replies.append(gen.text)
             parsed = self.parse(gen.text)
             if parsed is not None:
@@ -175,6 +214,10 @@ class _LLMJudge:
         """Ask every prompt (bounded by the backend's concurrency) with a progress bar."""
         if not prompts:
             return []
+
+        from benchmark.models.base import LocalModel
+
+        self._failed_in_a_row = 0
 
         async def main() -> list[tuple[Any, list[str], str | None]]:
             sem = asyncio.Semaphore(max(1, int(getattr(self.backend, "concurrency", 1))))
@@ -189,6 +232,8 @@ class _LLMJudge:
                 return await asyncio.gather(*(one(p) for p in prompts))
             finally:
                 bar.close()
+                if not isinstance(self.backend, LocalModel):  # an HTTP session dies with its loop: close it here
+                    await self.backend.aclose()
 
         return asyncio.run(main())
 
@@ -206,8 +251,10 @@ class JudgeOriginality(_LLMJudge):
 
     def __init__(self, model: str = DEFAULT_JUDGE, model_options: dict[str, Any] | None = None, retries: int = 2,
                  temperature: float = 0.0, max_tokens: int = 16, seed: int = 1234, backend: Any = None,
-                 max_ideas: int = 10, few_shot: bool = False):
-        super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend)
+                 max_ideas: int = 10, few_shot: bool = False, retry_policy: Any = None, give_up_after: int = 3,
+                 retry_attempts: int | None = None):
+        super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend, retry_policy,
+                         give_up_after, retry_attempts)
         self.max_ideas = int(max_ideas)
         self.few_shot = bool(few_shot)
         if self.few_shot:  # off by default: SmolLM2 copies the last example's rating (r = nan on 80 AUT answers)
@@ -280,8 +327,10 @@ class JudgeWriting(_LLMJudge):
 
     def __init__(self, model: str = DEFAULT_JUDGE, model_options: dict[str, Any] | None = None, retries: int = 2,
                  temperature: float = 0.0, max_tokens: int = 40, seed: int = 1234, backend: Any = None,
-                 max_chars: int = 3000):
-        super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend)
+                 max_chars: int = 3000, retry_policy: Any = None, give_up_after: int = 3,
+                 retry_attempts: int | None = None):
+        super().__init__(model, model_options, retries, temperature, max_tokens, seed, backend, retry_policy,
+                         give_up_after, retry_attempts)
         self.max_chars = int(max_chars)
 
     def parse(self, reply: str) -> dict[str, float] | None:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from benchmark.errors import BenchError
 from benchmark.records import RESPONSE_KEY
+from benchmark.schemas.responses import check_sample_idx
 
 TASK_COLUMNS = ["item", "family", "answer_format", "solution", "task_scorers"]
 _NUMBERING = re.compile(r"^\s*(?:[-*\u2022\u2013>]+|\(?\d{1,3}[.):\]]|\(?[a-zA-Z][.)])\s*")
@@ -163,7 +164,7 @@ def normalise_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFr
     out["task_version"] = out["task_version"].where(~out["task_version"].map(is_missing), "").astype(str)
     if "sample_idx" not in out.columns:
         out["sample_idx"] = out.groupby(["task_id", "item_id", "source"], sort=False).cumcount()
-    out["sample_idx"] = out["sample_idx"].astype(int)
+    out = check_sample_idx(out, where)
     dup = out.duplicated(RESPONSE_KEY, keep=False)
     if dup.any():
         first = out.loc[dup, RESPONSE_KEY].iloc[0].to_dict()

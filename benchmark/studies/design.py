@@ -324,7 +324,8 @@ def respond_items(spec: StudySpec) -> list[dict]:
 
 
 def prepare_study(spec: StudySpec, runs: list[str | Path] = (), humans: list[str | Path] = (),
-                  pool: str | None = None, gold_file: str | Path | None = None) -> dict:
+                  pool: str | None = None, gold_file: str | Path | None = None, *,
+                  allow_duplicates: bool = False) -> dict:
     """The full design, with nothing written yet (so a bad input leaves no database behind)."""
     spec.validate()
     if spec.mode == "respond":
@@ -342,7 +343,7 @@ def prepare_study(spec: StudySpec, runs: list[str | Path] = (), humans: list[str
         summary = {"study_id": spec.study_id, "mode": "respond", "items": len(items),
                    "codes": {e: v["code"] for e, v in ends.items()}, "warnings": []}
         return {"config": config, "texts": [], "sources": [], "items": [], "summary": summary}
-    df = load_sources(runs, humans, pool)
+    df = load_sources(runs, humans, pool, allow_duplicates=allow_duplicates)
     gold = read_table(gold_file) if gold_file else None
     return design_study(spec, df, gold)
 

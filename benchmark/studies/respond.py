@@ -31,9 +31,9 @@ def _ideas(text: str, task_id: str):
     return parse_answer(text, fmt) if fmt in ("ideas", "words") else None
 
 
-def human_responses_frame(path: str | Path, pool: str | None = None) -> pd.DataFrame:
+def human_responses_frame(path: str | Path, pool: str | None = None, *, allow_duplicates: bool = False) -> pd.DataFrame:
     """A human responses table in the standard response format."""
-    df = load_sources(humans=[path], pool=pool)
+    df = load_sources(humans=[path], pool=pool, allow_duplicates=allow_duplicates)
     run_id = f"human-{df['source'].iloc[0].split('/', 1)[1]}"
     out = pd.DataFrame({
         "run_id": run_id, "task_id": df["task_id"], "task_version": df["task_version"], "item_id": df["item_id"],
@@ -47,9 +47,10 @@ def human_responses_frame(path: str | Path, pool: str | None = None) -> pd.DataF
     return out[RESPONSE_COLUMNS]
 
 
-def import_human_responses(path: str | Path, out_dir: str | Path, pool: str | None = None) -> Path:
+def import_human_responses(path: str | Path, out_dir: str | Path, pool: str | None = None, *,
+                           allow_duplicates: bool = False) -> Path:
     """Write ``OUT/responses.parquet`` and a manifest that records where the data came from."""
-    df = human_responses_frame(path, pool)
+    df = human_responses_frame(path, pool, allow_duplicates=allow_duplicates)
     out = Path(out_dir)
     target = write_table(df, out / "responses.parquet")
     manifest = {"run_id": df["run_id"].iloc[0], "kind": "human_import", "input": str(path),

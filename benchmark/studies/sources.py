@@ -14,11 +14,12 @@ import pandas as pd
 
 from benchmark.errors import BenchError
 from benchmark.records import is_human_source
+from benchmark.schemas.responses import check_response_table
 from benchmark.studies.panel import check_pool
 from benchmark.tabular import read_table
 
 
-def _read_responses(path: str | Path) -> tuple[pd.DataFrame, str]:
+def _read_responses(path: str | Path, allow_duplicates: bool = False) -> tuple[pd.DataFrame, str]:
     p = Path(path)
     if not p.exists():
         raise BenchError("no such file or folder", where=str(p), fix="check the path of the run or responses file")
@@ -33,6 +34,7 @@ def _read_responses(path: str | Path) -> tuple[pd.DataFrame, str]:
     if missing:
         raise BenchError(f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}",
                          where=str(p), fix="responses need task_id, item_id (or item) and text")
+    df = check_response_table(df, str(p), allow_duplicates=allow_duplicates)
     return df, (p.parent.name if p.name == "responses.parquet" else p.stem)
 
 
@@ -48,13 +50,7 @@ def _fill(df: pd.DataFrame, run_id: str, where: str) -> pd.DataFrame:
         df["task_version"] = df["task_id"].map(versions)
     if "sample_idx" not in df.columns:
         df["sample_idx"] = df.groupby(["task_id", "item_id", "source"]).cumcount()
-    idx = pd.to_numeric(df["sample_idx"], errors="coerce")
-    bad = idx.isna() | (idx != idx.round())
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0]) + 1
-        raise BenchError(f"row {row}: sample_idx {df['sample_idx'].iloc[row - 1]!r} is not a whole number",
-                         where=where, fix="give every answer an integer sample_idx, or leave the column out")
-    df["sample_idx"] = idx.astype(int)
+    df["sample_idx"] = df["sample_idx"].astype(int)  # checked where the file was read
     if "prompt" not in df.columns:
         df["prompt"] = None
     return df
@@ -96,17 +92,21 @@ def _task_version(task_id: str) -> str:
         return "unknown"
 
 
-def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), pool: str | None = None) -> pd.DataFrame:
-    """Responses from run folders/files and human tables, pooled, with the key columns filled in."""
+def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), pool: str | None = None, *,
+                 allow_duplicates: bool = False) -> pd.DataFrame:
+    """Responses from run folders/files and human tables, pooled, with the key columns filled in.
+
+    Rows repeated exactly in a table without ``sample_idx`` are refused unless
+    ``allow_duplicates`` (then each copy is its own sample); see ``benchmark.schemas.responses``."""
     frames = []
     for path in runs:
-        df, run_id = _read_responses(path)
+        df, run_id = _read_responses(path, allow_duplicates)
         if "source" not in df.columns:
             raise BenchError("missing column source", where=str(path), fix="runs record the model spec in 'source'")
         frames.append(_fill(media_files(df, path), run_id, str(path)))
     for path in humans:
-        df, run_id = _read_responses(path)
-        df = media_files(df, path)
+        df, run_id = _read_responses(path, allow_duplicates)
+        df = media_files(df, path).copy()
         if "source" not in df.columns:
             if not pool:
                 raise BenchError("human responses have no 'source' column", where=str(path),
@@ -116,6 +116,11 @@ def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), poo
         if len(bad):
             raise BenchError(f"{len(bad)} row(s) have a non-human source such as '{bad.iloc[0]}'", where=str(path),
                              fix="human files must use source human/<pool>; pass model runs with --run")
+        for source in df["source"].astype(str).unique():  # the pool becomes a run id and a folder name
+            try:
+                check_pool(source)
+            except BenchError as exc:
+                raise BenchError(f"source {source!r}: {exc.what}", where=str(path), fix=exc.fix) from None
         frames.append(_fill(df, run_id, str(path)))
     if not frames:
         raise BenchError("no responses given", fix="pass --run RUN_DIR and/or --human FILE (or runs:/humans: in the config)")

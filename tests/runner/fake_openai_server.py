@@ -7,7 +7,8 @@ Real HTTP on loopback (stdlib ``ThreadingHTTPServer``, HTTP/1.1 keep-alive). The
 - ``script:A,B,...``: the k-th attempt of the same request (same messages and seed) behaves
   as the k-th entry (the last one repeats): ``ok``, ``429@S`` (Retry-After S seconds),
   ``429date@S`` (Retry-After as an HTTP date S seconds ahead), ``500``, ``503``, ``400``,
-  ``hang@S`` (sleep S seconds before answering, to trip a client timeout), ``badjson``.
+  ``hang@S`` (sleep S seconds before answering, to trip a client timeout), ``badjson``,
+  ``rate@N`` (answers ``Rating: N``, as a judge would).
 
 Every answer waits ``delay`` seconds first. ``GET /stats`` returns the request log.
 Run as ``python -m tests.runner.fake_openai_server --delay 0.1`` (prints ``PORT <n>``).
@@ -99,7 +100,7 @@ class Handler(BaseHTTPRequestHandler):
             if name == "hang":
                 time.sleep(float(arg or 5))
             last = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
-            text = f"echo: {last} | seed={seed} | n={number}"
+            text = f"Rating: {arg}" if name == "rate" else f"echo: {last} | seed={seed} | n={number}"
             body = {
                 "id": f"chatcmpl-{number}", "object": "chat.completion", "created": int(t), "model": model,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],

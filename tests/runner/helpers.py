@@ -39,7 +39,18 @@ def cli_env(cache_dir: Path) -> dict[str, str]:
     return env
 
 
-def cli_cmd(*args: str) -> list[str]:
+# The CLI keeps the SIGINT disposition it inherits (as Python does: a background job or
+# nohup that ignores Ctrl-C stays unaffected by it). A test that sends SIGINT must therefore
+# not depend on how pytest itself was started: the child sets Python's own handler first.
+_WITH_SIGINT = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "runpy.run_module('benchmark.cli', run_name='__main__', alter_sys=True)")
+
+
+def cli_cmd(*args: str, sigint: bool = False) -> list[str]:
+    """The CLI as a process; ``sigint=True``: with SIGINT raising KeyboardInterrupt even when
+    this process was started with SIGINT ignored (``nohup``, ``cmd &`` in a script, some CI)."""
+    if sigint:
+        return [sys.executable, "-c", _WITH_SIGINT, *args]
     return [sys.executable, "-m", "benchmark.cli", *args]
 
 

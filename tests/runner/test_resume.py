@@ -30,7 +30,8 @@ def _lines(out) -> list[dict]:
 
 
 def _start_and_stop_after(url, out, cache_dir, n_lines: int, sig: int) -> subprocess.Popen:
-    proc = subprocess.Popen(cli_cmd(*_args(url, out)), env=cli_env(cache_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cli_cmd(*_args(url, out), sigint=sig == signal.SIGINT), env=cli_env(cache_dir),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while len(_lines(out)) < n_lines:
         assert proc.poll() is None, proc.communicate()

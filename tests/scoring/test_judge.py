@@ -100,7 +100,8 @@ def test_always_garbage_is_nan_with_the_replies():
 
 
 def test_unreachable_judge_is_nan_with_reason():
-    judge = JudgeOriginality("openai/fake-judge", model_options={"base_url": "http://127.0.0.1:9/v1", "timeout": 2}, retries=0)
+    judge = JudgeOriginality("openai/fake-judge", model_options={"base_url": "http://127.0.0.1:9/v1", "timeout": 2}, retries=0,
+                             retry_attempts=1)  # the retry policy itself is tested in test_judge_faults.py
     out = judge.score(aut_frame(["a doorstop"]))
     assert math.isnan(out["value"][0])
     assert "judge backend failed" in json.loads(out["details"][0])["reason"]
