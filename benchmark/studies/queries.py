@@ -6,9 +6,9 @@ run on every page a rater sees.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, and_, bindparam, cast, exists, func, insert, literal, or_, select, update
+from sqlalchemy import BigInteger, and_, bindparam, cast, exists, func, insert, literal, or_, select, text, update
 
-from benchmark.studies.models import Assignment, Item, Rater, Slot
+from benchmark.studies.models import Assignment, Item, Rater, Rating, Slot
 
 PERM_PRIME = 2_147_483_647  # 2**31 - 1: (ord * mult + offset) mod P is a permutation of items
 
@@ -36,7 +36,6 @@ class Q:
                or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
         .order_by(perm).limit(1)
     )
-    level_pg = level.with_for_update(skip_locked=True, of=Slot)
     # items this rater could still be given (an open place, not seen by the rater), counted up
     # to "upto" only: the progress bar needs no more, so a page view never counts a whole study
     claimable = select(func.count()).select_from(
@@ -73,3 +72,42 @@ class Q:
     free_rater_slots = update(Slot).where(
         Slot.study_id == B("study"), Slot.rater_id == B("rater"), Slot.status.in_(("done", "leased"))
     ).values(status="free", rater_id=None, lease_expires=None)
+    failed_checks = select(func.count(func.distinct(Rating.item_id))).where(
+        Rating.study_id == B("study"), Rating.rater_id == B("rater"), Rating.check_passed.is_(False))
+    expire_rater_assignments = update(Assignment).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.state == "active"
+    ).values(state="expired")
+    # PostgreSQL: the whole new-item claim in one statement. Level by level (the LATERAL is
+    # run per level, lazily, and stops at the first level with a place: least-rated first),
+    # in the rater's order, skipping places other claimers hold; the lease and the assignment
+    # are written by the same statement. The side swap is md5("seed:rater:item") (``swap_of``).
+    claim_item_pg = text(f"""
+        WITH pick AS (
+          SELECT p.id, p.item_id FROM generate_series(0, :k - 1) AS lvl(n)
+          CROSS JOIN LATERAL (
+            SELECT s.id, s.item_id FROM slots s
+            WHERE s.study_id = :study AND s.status IN ('free', 'leased') AND s.slot_no = lvl.n
+              AND (s.status = 'free' OR s.lease_expires < :now)
+              AND NOT EXISTS (SELECT 1 FROM assignments a
+                              WHERE a.study_id = :study AND a.rater_id = :rater AND a.item_id = s.item_id)
+            ORDER BY (s.ord * :mult + :offset) % {PERM_PRIME}
+            LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+          ) p
+          LIMIT 1
+        ), lease AS (
+          UPDATE slots SET status = 'leased', rater_id = :rater, lease_expires = :expires
+          FROM pick WHERE slots.id = pick.id RETURNING slots.item_id
+        )
+        INSERT INTO assignments (study_id, rater_id, item_id, kind, position, swapped, shown_at, submitted_at, state)
+        SELECT :study, :rater, item_id, 'item', :position,
+               :pairwise AND (get_byte(decode(md5(:swap_key || item_id), 'hex'), 0) & 1) = 1, :now, NULL, 'active'
+        FROM lease
+        RETURNING item_id, swapped""")
+
+
+def swap_of(seed, rater_id: str, item_id: str) -> bool:
+    """Whether a pairwise item shows its texts swapped to this rater: the low bit of the first
+    byte of md5("seed:rater:item"), the same function the PostgreSQL claim computes."""
+    import hashlib
+
+    return bool(hashlib.md5(f"{seed}:{rater_id}:{item_id}".encode()).digest()[0] & 1)
