@@ -116,12 +116,13 @@ class ClaimsMixin:
     def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
                perm: tuple[int, int]) -> dict | None:
         p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
-        if conn.execute(Q.rater_stage_pg if self.is_pg else Q.rater_stage, p).scalar() in ("screened", "withdrawn"):
+        rows = conn.execute(Q.rater_and_assignments_pg if self.is_pg else Q.rater_and_assignments, p).mappings().all()
+        if rows and rows[0]["stage"] in ("screened", "withdrawn"):
             return None
-        mine = conn.execute(Q.rater_assignments, p).mappings().all()
+        mine = [r for r in rows if r["item_id"] is not None]
         open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
         if open_rows:
-            return {**open_rows[0], "study_id": study_id, "rater_id": rater_id}
+            return {**{c: v for c, v in open_rows[0].items() if c != "stage"}, "study_id": study_id, "rater_id": rater_id}
         position = len(mine)
         per_rater, checks_at = self.session_plan(study_id, rater_id)
         if position in checks_at:
@@ -142,17 +143,11 @@ class ClaimsMixin:
                 return None
             return dict(study_id=study_id, rater_id=rater_id, item_id=got[0], kind="item", position=position,
                         swapped=bool(got[1]), shown_at=now, submitted_at=None, state="active")
-        slot = None
-        # Level by level (every item's first place before any second place): least-rated
-        # first, and each query reads one level's slice of the claim index, not all slots.
-        for level in range(int(cfg.get("k", 1))):
-            slot = conn.execute(Q.level, {**p, "level": level}).first()
-            if slot is not None:
-                break
-        if slot is None:
+        # SQLite: pick and lease in one statement (``Q.claim_item_sqlite``), then the assignment
+        got = conn.execute(Q.claim_item_sqlite(int(cfg.get("k", 1))), {**p, "expires": expires}).first()
+        if got is None:
             return None
-        conn.execute(Q.lease_slot, {"sid": slot[0], "rater": rater_id, "expires": expires})
-        return self._assign(conn, study_id, rater_id, slot[1], "item", position, now, cfg)
+        return self._assign(conn, study_id, rater_id, got[0], "item", position, now, cfg)
 
     def _assign(self, conn: Connection, study_id: str, rater_id: str, item_id: str, kind: str, position: int,
                 now: float, cfg: dict, selection_prob: float | None = None) -> dict:
@@ -219,17 +214,23 @@ class ClaimsMixin:
 
     def _submit(self, conn: Connection, study_id: str, rater_id: str, item_id: str, values: dict[str, str],
                 reasons: dict[str, str | None], cfg: dict, now: float) -> SubmitResult:
-        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now}
-        a = conn.execute(Q.assignment_pg if self.is_pg else Q.assignment, p).mappings().first()
-        if a is None:
-            raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
-        if a["state"] == "done":
-            return SubmitResult("duplicate")
-        if a["state"] == "expired":
-            return SubmitResult("expired")
+        min_time = float(cfg.get("min_time_s", 0) or 0)
+        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now, "min_time": min_time}
+        # the common case in one statement: the open assignment, shown long enough, is closed
+        a = conn.execute(Q.close_assignment, p).mappings().first()
+        if a is None:  # not open, or too soon: read it to say which (PostgreSQL: after the first submit's commit)
+            a = conn.execute(Q.assignment_pg if self.is_pg else Q.assignment, p).mappings().first()
+            if a is None:
+                raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
+            if a["state"] == "done":
+                return SubmitResult("duplicate")
+            if a["state"] == "expired":
+                return SubmitResult("expired")
+            rt = max(0.0, now - float(a["shown_at"]))
+            if rt < min_time:
+                return SubmitResult("too_fast", rt_s=rt)
+            conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})  # a clock that went back
         rt = max(0.0, now - float(a["shown_at"]))
-        if rt < float(cfg.get("min_time_s", 0) or 0):
-            return SubmitResult("too_fast", rt_s=rt)
         passed = None
         if a["kind"] == "item":
             # the rater holds at most one slot per item (assignments are unique), so fill it directly
@@ -248,7 +249,6 @@ class ClaimsMixin:
                  submitted_at=now, check_passed=passed, reason=reasons.get(d))
             for d, v in values.items()
         ])
-        conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})
         return SubmitResult("stored", check_passed=passed, rt_s=rt)
 
     def failed_checks(self, study_id: str, rater_id: str) -> int:

@@ -6,6 +6,8 @@ run on every page a rater sees.
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import BigInteger, and_, bindparam, cast, exists, func, insert, literal, or_, select, text, update
 
 from benchmark.studies.models import Assignment, Item, Rater, Rating, Slot
@@ -18,24 +20,23 @@ class Q:
 
     B = bindparam
     big = BigInteger()
-    perm = (cast(Slot.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
     item_perm = (cast(Item.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
     rater_perm = select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
-    # read in the claim's transaction (PostgreSQL: FOR SHARE, so a screen-out waits for the claim
-    # to commit and then takes its place back): an ended session claims nothing
-    rater_stage = select(Rater.stage).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
-    rater_stage_pg = rater_stage.with_for_update(read=True)
+    # the claim's one read: the rater's stage (an ended session claims nothing) and every
+    # assignment (none: one row of NULLs). PostgreSQL: FOR SHARE of the rater, so a screen-out
+    # waits for the claim to commit and then takes its place back
+    rater_and_assignments = (
+        select(Rater.stage, Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
+               Assignment.swapped, Assignment.shown_at, Assignment.submitted_at)
+        .select_from(Rater)
+        .outerjoin(Assignment, and_(Assignment.study_id == Rater.study_id, Assignment.rater_id == Rater.rater_id))
+        .where(Rater.study_id == B("study"), Rater.rater_id == B("rater")))
+    rater_and_assignments_pg = rater_and_assignments.with_for_update(read=True, of=Rater)
     rater_assignments = select(Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
                                Assignment.swapped, Assignment.shown_at, Assignment.submitted_at).where(
         Assignment.study_id == B("study"), Assignment.rater_id == B("rater"))
     _seen_slot = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
                                 Assignment.item_id == Slot.item_id)
-    level = (
-        select(Slot.id, Slot.item_id)
-        .where(Slot.study_id == B("study"), Slot.status.in_(("free", "leased")), Slot.slot_no == B("level"),
-               or_(Slot.status == "free", Slot.lease_expires < B("now")), ~_seen_slot)
-        .order_by(perm).limit(1)
-    )
     # items this rater could still be given (an open place, not seen by the rater), counted up
     # to "upto" only: the progress bar needs no more, so a page view never counts a whole study
     claimable = select(func.count()).select_from(
@@ -54,6 +55,12 @@ class Q:
     assignment = select(Assignment.kind, Assignment.state, Assignment.shown_at, Assignment.swapped).where(
         Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item"))
     assignment_pg = assignment.with_for_update()
+    # the submit's first statement: close the open assignment, if it is open and shown long
+    # enough (any other case is sorted out by reading it: ``assignment``)
+    close_assignment = update(Assignment).where(
+        Assignment.study_id == B("study"), Assignment.rater_id == B("rater"), Assignment.item_id == B("item"),
+        Assignment.state == "active", or_(B("now") - Assignment.shown_at >= B("min_time"), B("min_time") <= 0)
+    ).values(state="done", submitted_at=B("now")).returning(Assignment.kind, Assignment.shown_at, Assignment.swapped)
     fill_my_slot = update(Slot).where(
         Slot.study_id == B("study"), Slot.item_id == B("item"), Slot.rater_id == B("rater"), Slot.status == "leased"
     ).values(status="done", lease_expires=None).returning(Slot.id)
@@ -103,6 +110,21 @@ class Q:
                :pairwise AND (get_byte(decode(md5(:swap_key || item_id), 'hex'), 0) & 1) = 1, :now, NULL, 'active'
         FROM lease
         RETURNING item_id, swapped""")
+
+    @staticmethod
+    @functools.lru_cache(maxsize=32)
+    def claim_item_sqlite(k: int):
+        """SQLite: pick and lease in one UPDATE ... RETURNING; ``coalesce`` tries the levels in
+        order and stops at the first with a place (least-rated first), one index slice each."""
+        level = f"""(SELECT s.id FROM slots s
+            WHERE s.study_id = :study AND s.status IN ('free', 'leased') AND s.slot_no = {{n}}
+              AND (s.status = 'free' OR s.lease_expires < :now)
+              AND NOT EXISTS (SELECT 1 FROM assignments a
+                              WHERE a.study_id = :study AND a.rater_id = :rater AND a.item_id = s.item_id)
+            ORDER BY (s.ord * :mult + :offset) % {PERM_PRIME} LIMIT 1)"""
+        pick = ", ".join(level.format(n=n) for n in range(k)) if k > 1 else level.format(n=0) + ", NULL"
+        return text(f"""UPDATE slots SET status = 'leased', rater_id = :rater, lease_expires = :expires
+            WHERE id = coalesce({pick}) RETURNING item_id""")
 
 
 def swap_of(seed, rater_id: str, item_id: str) -> bool:
