@@ -115,3 +115,17 @@ def test_adaptive_is_opt_in_from_the_config_or_the_flag_and_for_pairwise_only(tm
         load_config(None, {"--id": "d", "--run": [run_dir], "--adaptive": 0.2})
     with pytest.raises(BenchError, match="adaptive.explore"):
         load_config(None, {"--id": "e", "--mode": "pairwise", "--run": [run_dir], "--adaptive": 0})
+
+
+def test_study_create_takes_adaptive_from_the_command_line(tmp_path, run_dir, capsys):
+    from benchmark.cli import main
+    from benchmark.studies import open_store
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    base = ["study", "create", "--id", "cli", "--mode", "pairwise", "--run", str(run_dir), "--db", db, "--json"]
+    assert main([*base, "--adaptive", "0.25"]) == 0
+    assert open_store(db).config("cli")["adaptive"] == {"explore": 0.25, "prior_sd": 1.5}
+    capsys.readouterr()
+    assert main([*base[:-1], "--replace", "--adaptive", "1.5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "adaptive.explore (from --adaptive)" in err[0], err
