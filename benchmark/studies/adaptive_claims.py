@@ -21,12 +21,14 @@ leave it: a page gets an item id and its side swap, as from any claim. Mixed int
 from __future__ import annotations
 
 import random
+import threading
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
-from benchmark.studies.adaptive import selection_probabilities
+from benchmark.studies.adaptive import SCORES, Posterior, fit_wins, selection_probabilities
 from benchmark.studies.models import Assignment, Item, Rater, Rating, Slot, SourceMap
 from benchmark.studies.queries import PERM_PRIME, Q
 
@@ -39,21 +41,23 @@ OPEN_PAIRS = (
            or_(Slot.status == "free", Slot.lease_expires < _B("now")), ~Q._seen_slot)
     .group_by(Item.item_id, Item.text_a, Item.text_b, Item.ord)
 )
-# the battles so far on the study's first question, as shown (usable raters only)
-BATTLES = (
-    select(Item.text_a, Item.text_b, Assignment.swapped, Rating.value)
+# the battles since rating id ``after`` on the study's first question, as shown (usable raters)
+NEW_BATTLES = (
+    select(Rating.id, Item.text_a, Item.text_b, Assignment.swapped, Rating.value)
     .join(Item, and_(Item.study_id == Rating.study_id, Item.item_id == Rating.item_id))
     .join(Assignment, and_(Assignment.study_id == Rating.study_id, Assignment.item_id == Rating.item_id,
                            Assignment.rater_id == Rating.rater_id))
     .join(Rater, and_(Rater.study_id == Rating.study_id, Rater.rater_id == Rating.rater_id))
     .where(Rating.study_id == _B("study"), Rating.dimension == _B("dim"), Item.kind == "item",
-           Rater.stage != "screened")
+           Rater.stage != "screened", Rating.id > _B("after"))
 )
+_WINS_LOCK = threading.Lock()
 TEXT_SOURCES = select(SourceMap.text_id, SourceMap.source).where(SourceMap.study_id == _B("study"))
 
 
 class AdaptiveMixin:
-    """``_claim_adaptive`` for ``ClaimsMixin._claim`` (needs ``is_pg``, ``_assign`` and a ``_sources`` cache)."""
+    """``_claim_adaptive`` for ``ClaimsMixin._claim`` (needs ``is_pg``, ``_assign`` and the
+    ``_sources`` and ``_wins`` caches of ``Store``)."""
 
     def _text_sources(self, conn: Connection, study_id: str) -> dict[str, str]:
         got = self._sources.get(study_id)
@@ -61,11 +65,29 @@ class AdaptiveMixin:
             got = self._sources[study_id] = dict(conn.execute(TEXT_SOURCES, {"study": study_id}).all())
         return got
 
-    def _battles_so_far(self, conn: Connection, study_id: str, src: dict[str, str], dim: str) -> pd.DataFrame:
-        rows = conn.execute(BATTLES, {"study": study_id, "dim": dim}).all()
-        left = [src.get(b if s else a) for a, b, s, _ in rows]
-        right = [src.get(a if s else b) for a, b, s, _ in rows]
-        return pd.DataFrame({"left_source": left, "right_source": right, "winner": [r[3] for r in rows]})
+    def _posterior(self, conn: Connection, study_id: str, src: dict[str, str], cfg: dict) -> Posterior:
+        """The Bradley-Terry posterior over all the study's sources, from win counts this Store
+        keeps and tops up with the battles stored since its last claim (one small read each).
+        Battles of raters screened out or withdrawn later stay in the counts, and on PostgreSQL a
+        battle committed out of id order can be missed: the posterior only steers the choice,
+        and the weights use the probability that was actually drawn, so they stay exact."""
+        dim = (cfg.get("dimensions") or [{"name": "creativity"}])[0]["name"]
+        with _WINS_LOCK:  # the app's sessions are threads of one process, sharing this Store
+            wins = self._wins.get(study_id)
+            if wins is None:
+                sources = sorted(set(src.values()))
+                wins = self._wins[study_id] = {"after": 0, "sources": sources, "W": np.zeros((len(sources),) * 2)}
+            idx = {s: i for i, s in enumerate(wins["sources"])}
+            for rid, a, b, swapped, value in conn.execute(NEW_BATTLES, {"study": study_id, "dim": dim,
+                                                                         "after": wins["after"]}).all():
+                left, right = idx.get(src.get(b if swapped else a)), idx.get(src.get(a if swapped else b))
+                y = SCORES.get(str(value).strip().lower())
+                if left is not None and right is not None and left != right and y is not None:
+                    wins["W"][left, right] += y
+                    wins["W"][right, left] += 1.0 - y
+                wins["after"] = max(wins["after"], int(rid))
+            W = wins["W"].copy()
+        return fit_wins(W, wins["sources"], prior_sd=float((cfg.get("adaptive") or {}).get("prior_sd", 1.5)))
 
     def _claim_adaptive(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float, p: dict,
                         position: int) -> dict | None:
@@ -79,10 +101,8 @@ class AdaptiveMixin:
         items["left_source"], items["right_source"] = sa.where(sa <= sb, sb), sb.where(sa <= sb, sa)
         items["order"] = (items["ord"].astype("int64") * p["mult"] + p["offset"]) % PERM_PRIME
         pairs = items[["left_source", "right_source"]].drop_duplicates().reset_index(drop=True)
-        dim = (cfg.get("dimensions") or [{"name": "creativity"}])[0]["name"]
-        probs = selection_probabilities(self._battles_so_far(conn, study_id, src, dim), pairs,
-                                        explore=float(opts.get("explore", 0.2)),
-                                        prior_sd=float(opts.get("prior_sd", 1.5)))
+        probs = selection_probabilities(None, pairs, explore=float(opts.get("explore", 0.2)),
+                                        posterior=self._posterior(conn, study_id, src, cfg))
         rng = random.Random(f"{cfg.get('seed', 0)}:{rater_id}:{position}:adaptive")
         weights = probs["probability"].tolist()
         for _ in range(3):  # a drawn pair whose open places other claimers hold right now: draw again

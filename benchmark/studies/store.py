@@ -72,6 +72,7 @@ class Store(ClaimsMixin, AdaptiveMixin, RespondMixin):
         self._checks: dict[tuple[str, str], frozenset[int]] = {}
         self._dimsets: dict[str, dict[str, str | None]] = {}
         self._sources: dict[str, dict[str, str]] = {}  # adaptive claims: text id -> source
+        self._wins: dict[str, dict] = {}  # adaptive claims: win counts so far, per study
         self._write_lock = threading.Lock() if not self.is_pg else contextlib.nullcontext()
         if migrate_schema:
             try:
@@ -111,6 +112,7 @@ class Store(ClaimsMixin, AdaptiveMixin, RespondMixin):
         self._configs.pop(study_id, None)
         self._dimsets.pop(study_id, None)
         self._sources.pop(study_id, None)
+        self._wins.pop(study_id, None)
         self._perms.clear()
         self._checks.clear()
 
