@@ -217,7 +217,15 @@ class ClaimsMixin:
         min_time = float(cfg.get("min_time_s", 0) or 0)
         p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now, "min_time": min_time}
         # the common case in one statement: the open assignment, shown long enough, is closed
-        a = conn.execute(Q.close_assignment, p).mappings().first()
+        # (PostgreSQL: and the place filled and the answers stored, ``Q.submit_pg``)
+        if self.is_pg:
+            dims = list(values)
+            a = conn.execute(Q.submit_pg, {**p, "dims": dims, "vals": [values[d] for d in dims],
+                                           "reasons": [reasons.get(d) for d in dims]}).mappings().first()
+            if a is not None and a["stored"]:
+                return SubmitResult("stored", rt_s=max(0.0, now - float(a["shown_at"])))
+        else:
+            a = conn.execute(Q.close_assignment, p).mappings().first()
         if a is None:  # not open, or too soon: read it to say which (PostgreSQL: after the first submit's commit)
             a = conn.execute(Q.assignment_pg if self.is_pg else Q.assignment, p).mappings().first()
             if a is None:
@@ -234,7 +242,7 @@ class ClaimsMixin:
         passed = None
         if a["kind"] == "item":
             # the rater holds at most one slot per item (assignments are unique), so fill it directly
-            filled = conn.execute(Q.fill_my_slot, p).first()
+            filled = conn.execute(Q.fill_my_slot, p).first() if "filled" not in a else (a["filled"] or None)
             if filled is None:  # our lease was reclaimed: take any place still open on this item
                 slot_id = conn.execute(Q.other_slot_pg if self.is_pg else Q.other_slot, p).scalar()
                 if slot_id is None:

@@ -111,6 +111,31 @@ class Q:
         FROM lease
         RETURNING item_id, swapped""")
 
+    # PostgreSQL: the common submit in one statement: close the open assignment (shown long
+    # enough), fill the rater's leased place, and store the answers when both happened. The
+    # caller reads ``filled``/``stored`` and finishes the rare cases (a check item, a lease
+    # taken back, a resubmit) with the statements above.
+    submit_pg = text("""
+        WITH a AS (
+          UPDATE assignments SET state = 'done', submitted_at = :now
+          WHERE study_id = :study AND rater_id = :rater AND item_id = :item AND state = 'active'
+            AND (:now - shown_at >= :min_time OR :min_time <= 0)
+          RETURNING kind, shown_at, swapped
+        ), s AS (
+          UPDATE slots SET status = 'done', lease_expires = NULL
+          WHERE study_id = :study AND item_id = :item AND rater_id = :rater AND status = 'leased'
+            AND EXISTS (SELECT 1 FROM a WHERE a.kind = 'item')
+          RETURNING id
+        ), r AS (
+          INSERT INTO ratings (study_id, item_id, rater_id, dimension, value, rt_s, submitted_at, check_passed, reason)
+          SELECT :study, :item, :rater, d.dim, d.val, greatest(0, :now - a.shown_at), :now, NULL, d.reason
+          FROM a, unnest(CAST(:dims AS text[]), CAST(:vals AS text[]), CAST(:reasons AS text[])) AS d(dim, val, reason)
+          WHERE a.kind = 'item' AND EXISTS (SELECT 1 FROM s)
+          RETURNING 1
+        )
+        SELECT a.kind, a.shown_at, a.swapped, (SELECT count(*) FROM s) AS filled, (SELECT count(*) FROM r) AS stored
+        FROM a""")
+
     @staticmethod
     @functools.lru_cache(maxsize=32)
     def claim_item_sqlite(k: int):
