@@ -143,11 +143,12 @@ class ClaimsMixin:
                 return None
             return dict(study_id=study_id, rater_id=rater_id, item_id=got[0], kind="item", position=position,
                         swapped=bool(got[1]), shown_at=now, submitted_at=None, state="active")
-        # SQLite: pick and lease in one statement (``Q.claim_item_sqlite``), then the assignment
-        got = conn.execute(Q.claim_item_sqlite(int(cfg.get("k", 1))), {**p, "expires": expires}).first()
-        if got is None:
-            return None
-        return self._assign(conn, study_id, rater_id, got[0], "item", position, now, cfg)
+        # SQLite: pick and lease in one statement per level (``Q.claim_level_sqlite``), then the assignment
+        for level in range(int(cfg.get("k", 1))):
+            got = conn.execute(Q.claim_level_sqlite, {**p, "expires": expires, "level": level}).first()
+            if got is not None:
+                return self._assign(conn, study_id, rater_id, got[0], "item", position, now, cfg)
+        return None
 
     def _assign(self, conn: Connection, study_id: str, rater_id: str, item_id: str, kind: str, position: int,
                 now: float, cfg: dict, selection_prob: float | None = None) -> dict:
