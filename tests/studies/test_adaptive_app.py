@@ -90,6 +90,20 @@ def test_adaptive_pairs_keep_exact_k_and_store_the_selection_probability(store, 
     style = style_controlled(battles, n_bootstrap=20, seed=0)
     assert "skipped" not in style, style
     assert {c["covariate"] for c in style["covariates"]} >= {"length (words)"}
+    if store.is_pg:
+        return
+    # and `analyze --db` does both from the store, with no flag
+    import json
+
+    from benchmark.cli import main
+
+    out = tmp_path / "report"
+    assert main(["analyze", "--db", store.url, "--study", "ad", "--out", str(out), "--n-boot", "50",
+                 "--n-perm", "99"]) == 0
+    pw = json.loads((out / "report.json").read_text())["pairwise"]["creativity"]
+    assert pw["weighted"] and "inverse selection probability" in pw["weighted"]
+    assert "skipped" not in pw["style"] and pw["style"]["n_battles"] == len(battles)
+    assert all(r["elo_controlled"] is not None for r in pw["ratings"])
 
 
 def test_a_fixed_order_study_exports_no_selection_probability(store, tmp_path):
