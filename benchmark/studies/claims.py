@@ -238,7 +238,7 @@ class ClaimsMixin:
             rt = max(0.0, now - float(a["shown_at"]))
             if rt < min_time:
                 return SubmitResult("too_fast", rt_s=rt)
-            conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})  # a clock that went back
+            conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})  # rounding at the min_time edge
         rt = max(0.0, now - float(a["shown_at"]))
         passed = None
         if a["kind"] == "item":
