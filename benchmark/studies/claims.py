@@ -116,21 +116,19 @@ class ClaimsMixin:
     def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
                perm: tuple[int, int]) -> dict | None:
         p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
-        rows = conn.execute(Q.rater_and_assignments_pg if self.is_pg else Q.rater_and_assignments, p).mappings().all()
-        if rows and rows[0]["stage"] in ("screened", "withdrawn"):
+        me = conn.execute(Q.rater_state_pg if self.is_pg else Q.rater_state, p).mappings().first()
+        if me is None or me["stage"] in ("screened", "withdrawn"):
             return None
-        mine = [r for r in rows if r["item_id"] is not None]
-        open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
-        if open_rows:
-            return {**{c: v for c, v in open_rows[0].items() if c != "stage"}, "study_id": study_id, "rater_id": rater_id}
-        position = len(mine)
+        if me["open_at"] is not None:  # an open item (another tab claimed it): that one again
+            row = conn.execute(Q.open_assignment, {**p, "position": me["open_at"]}).mappings().first()
+            return {**row, "study_id": study_id, "rater_id": rater_id}
+        position = int(me["n"])
         per_rater, checks_at = self.session_plan(study_id, rater_id)
         if position in checks_at:
             check = conn.execute(Q.pick_check, p).first()
             if check is not None:
                 return self._assign(conn, study_id, rater_id, check[0], check[1], position, now, cfg)
-        items_taken = sum(1 for r in mine if r["kind"] == "item" and r["state"] != "expired")
-        if per_rater and items_taken >= per_rater:
+        if per_rater and int(me["items_taken"]) >= per_rater:
             return None
         if cfg.get("adaptive"):  # pairwise: the next pair by expected information gain (adaptive_claims)
             return self._claim_adaptive(conn, study_id, rater_id, cfg, now, p, position)

@@ -20,19 +20,23 @@ class Q:
     big = BigInteger()
     item_perm = (cast(Item.ord, big) * bindparam("mult", type_=big) + bindparam("offset", type_=big)) % literal(PERM_PRIME, big)
     rater_perm = select(Rater.perm_mult, Rater.perm_offset).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
-    # the claim's one read: the rater's stage (an ended session claims nothing) and every
-    # assignment (none: one row of NULLs). PostgreSQL: FOR SHARE of the rater, so a screen-out
-    # waits for the claim to commit and then takes its place back
-    rater_and_assignments = (
-        select(Rater.stage, Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
-               Assignment.swapped, Assignment.shown_at, Assignment.submitted_at)
-        .select_from(Rater)
-        .outerjoin(Assignment, and_(Assignment.study_id == Rater.study_id, Assignment.rater_id == Rater.rater_id))
-        .where(Rater.study_id == B("study"), Rater.rater_id == B("rater")))
-    rater_and_assignments_pg = rater_and_assignments.with_for_update(read=True, of=Rater)
+    # the claim's one read: the rater's stage (an ended session claims nothing), how many
+    # assignments they have (the next screen's position), how many hold an item place, and
+    # the position of an open one. PostgreSQL: FOR SHARE of the rater, so a screen-out waits
+    # for the claim to commit and then takes its place back
+    _mine = and_(Assignment.study_id == Rater.study_id, Assignment.rater_id == Rater.rater_id)
+    rater_state = select(
+        Rater.stage,
+        select(func.count()).where(_mine).scalar_subquery().label("n"),
+        select(func.count()).where(_mine, Assignment.kind == "item", Assignment.state != "expired")
+        .scalar_subquery().label("items_taken"),
+        select(func.min(Assignment.position)).where(_mine, Assignment.state == "active").scalar_subquery().label("open_at"),
+    ).where(Rater.study_id == B("study"), Rater.rater_id == B("rater"))
+    rater_state_pg = rater_state.with_for_update(read=True, of=Rater)
     rater_assignments = select(Assignment.item_id, Assignment.kind, Assignment.state, Assignment.position,
                                Assignment.swapped, Assignment.shown_at, Assignment.submitted_at).where(
         Assignment.study_id == B("study"), Assignment.rater_id == B("rater"))
+    open_assignment = rater_assignments.where(Assignment.position == B("position"), Assignment.state == "active")
     _seen_slot = exists().where(Assignment.study_id == B("study"), Assignment.rater_id == B("rater"),
                                 Assignment.item_id == Slot.item_id)
     # items this rater could still be given (an open place, not seen by the rater), counted up
