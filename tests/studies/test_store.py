@@ -424,3 +424,34 @@ def test_a_failed_check_that_ends_the_session_claims_nothing(store, run_dir):
     with store.read() as conn:  # the screened rater holds no place
         assert conn.execute(select(func.count()).select_from(Slot).where(
             Slot.study_id == "s", Slot.rater_id == "a", Slot.status != "free")).scalar() == 0
+
+
+def test_two_tabs_submitting_the_same_item_at_once_store_it_once_and_agree_on_the_next(store, run_dir):
+    """The same rater's answer sent from two tabs at the same moment, each claiming the next
+    item in its transaction: one is stored, the other is a duplicate, and both tabs go on
+    with one and the same next item (the rater holds one open assignment, not two)."""
+    import threading
+
+    _study(store, run_dir, k=1, items_per_rater=0)
+    store.enter("s", "a")
+    vals = {"originality": 4, "usefulness": 4, "surprise": 4, "overall": 4}
+    for _ in range(3):  # a few rounds: the race is decided differently each time
+        a = store.claim("s", "a")
+        start, results = threading.Barrier(2), []
+
+        def tab() -> None:
+            start.wait()
+            results.append(store.submit("s", "a", a["item_id"], vals, claim_next=True))
+
+        threads = [threading.Thread(target=tab) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(r.status for r in results) == ["duplicate", "stored"]
+        assert results[0].next["item_id"] == results[1].next["item_id"] != a["item_id"]
+        with store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(Assignment).where(
+                Assignment.rater_id == "a", Assignment.state == "active")).scalar() == 1
+            assert conn.execute(select(func.count()).select_from(Rating).where(
+                Rating.item_id == a["item_id"])).scalar() == 4
