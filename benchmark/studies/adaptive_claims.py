@@ -25,22 +25,37 @@ import threading
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from benchmark.studies.adaptive import SCORES, Posterior, fit_wins, selection_probabilities
 from benchmark.studies.models import Assignment, Item, Rater, Rating, Slot, SourceMap
-from benchmark.studies.queries import PERM_PRIME, Q
+from benchmark.studies.queries import Q
 
 _B = Q.B
-# the items this rater could be given now (an open place, not seen), with their lowest open level
-OPEN_PAIRS = (
-    select(Item.item_id, Item.text_a, Item.text_b, Item.ord, func.min(Slot.slot_no))
-    .join(Slot, and_(Slot.study_id == Item.study_id, Slot.item_id == Item.item_id))
-    .where(Item.study_id == _B("study"), Item.kind == "item", Slot.status.in_(("free", "leased")),
-           or_(Slot.status == "free", Slot.lease_expires < _B("now")), ~Q._seen_slot)
-    .group_by(Item.item_id, Item.text_a, Item.text_b, Item.ord)
-)
+_SA, _SB = aliased(SourceMap), aliased(SourceMap)
+# an open place (free, or its lease run out) of a real item this rater has not seen, with the
+# sources of the item's two texts
+_OPEN = (Slot.study_id == _B("study"), Slot.status.in_(("free", "leased")),
+         or_(Slot.status == "free", Slot.lease_expires < _B("now")), ~Q._seen_slot, Item.kind == "item")
+
+
+def _with_sources(q):
+    return (q.select_from(Slot)
+            .join(Item, and_(Item.study_id == Slot.study_id, Item.item_id == Slot.item_id))
+            .join(_SA, and_(_SA.study_id == Item.study_id, _SA.text_id == Item.text_a))
+            .join(_SB, and_(_SB.study_id == Item.study_id, _SB.text_id == Item.text_b)))
+
+
+# the pairs of sources this rater could be given now (a few rows, however many items)
+OPEN_SOURCE_PAIRS = _with_sources(select(_SA.source, _SB.source)).where(*_OPEN).distinct()
+# the place to take for a drawn pair of sources: least-rated first, in the rater's order
+PAIR_SLOT = (_with_sources(select(Slot.id, Slot.item_id)).where(
+    *_OPEN, or_(and_(_SA.source == _B("src_a"), _SB.source == _B("src_b")),
+                and_(_SA.source == _B("src_b"), _SB.source == _B("src_a"))))
+    .order_by(Slot.slot_no, Q.item_perm).limit(1))
+PAIR_SLOT_PG = PAIR_SLOT.with_for_update(skip_locked=True, of=Slot)
 # the battles since rating id ``after`` on the study's first question, as shown (usable raters)
 NEW_BATTLES = (
     select(Rating.id, Item.text_a, Item.text_b, Assignment.swapped, Rating.value)
@@ -92,33 +107,24 @@ class AdaptiveMixin:
     def _claim_adaptive(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float, p: dict,
                         position: int) -> dict | None:
         opts = cfg.get("adaptive") or {}
-        open_items = conn.execute(OPEN_PAIRS, p).all()
-        if not open_items:
+        open_pairs = {tuple(sorted(r)) for r in conn.execute(OPEN_SOURCE_PAIRS, p).all()}
+        if not open_pairs:
             return None
-        src = self._text_sources(conn, study_id)
-        items = pd.DataFrame(open_items, columns=["item_id", "text_a", "text_b", "ord", "level"])
-        sa, sb = items["text_a"].map(src), items["text_b"].map(src)
-        items["left_source"], items["right_source"] = sa.where(sa <= sb, sb), sb.where(sa <= sb, sa)
-        items["order"] = (items["ord"].astype("int64") * p["mult"] + p["offset"]) % PERM_PRIME
-        pairs = items[["left_source", "right_source"]].drop_duplicates().reset_index(drop=True)
+        pairs = pd.DataFrame(sorted(open_pairs), columns=["left_source", "right_source"])
         probs = selection_probabilities(None, pairs, explore=float(opts.get("explore", 0.2)),
-                                        posterior=self._posterior(conn, study_id, src, cfg))
+                                        posterior=self._posterior(conn, study_id, self._text_sources(conn, study_id), cfg))
         rng = random.Random(f"{cfg.get('seed', 0)}:{rater_id}:{position}:adaptive")
         weights = probs["probability"].tolist()
-        for _ in range(3):  # a drawn pair whose open places other claimers hold right now: draw again
+        while any(weights):  # a drawn pair whose open places other claimers hold right now: draw again
             i = rng.choices(range(len(probs)), weights=weights)[0]
             pair = probs.iloc[i]
-            mine = items[(items["left_source"] == pair["left_source"]) & (items["right_source"] == pair["right_source"])]
-            for item_id in mine.sort_values(["level", "order"])["item_id"]:
-                slot_id = conn.execute(Q.other_slot_pg if self.is_pg else Q.other_slot,
-                                       {**p, "item": item_id}).scalar()
-                if slot_id is None:
-                    continue
-                conn.execute(Q.lease_slot, {"sid": slot_id, "rater": rater_id,
-                                            "expires": now + float(cfg.get("lease_s", 900))})
-                return self._assign(conn, study_id, rater_id, item_id, "item", position, now, cfg,
-                                    selection_prob=float(pair["probability"]))
-            weights[i] = 0.0
-            if not any(weights):
-                break
+            slot = conn.execute(PAIR_SLOT_PG if self.is_pg else PAIR_SLOT,
+                                {**p, "src_a": pair["left_source"], "src_b": pair["right_source"]}).first()
+            if slot is None:
+                weights[i] = 0.0
+                continue
+            conn.execute(Q.lease_slot, {"sid": slot[0], "rater": rater_id,
+                                        "expires": now + float(cfg.get("lease_s", 900))})
+            return self._assign(conn, study_id, rater_id, slot[1], "item", position, now, cfg,
+                                selection_prob=float(pair["probability"]))
         return None
