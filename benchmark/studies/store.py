@@ -147,8 +147,8 @@ class Store(ClaimsMixin, AdaptiveMixin, RespondMixin):
                 conn.execute(insert(Slot), slots[i:i + 5000])
         if self.is_pg:  # fresh statistics, or the planner takes thousands of new slots for one row
             with self.engine.connect() as conn:
-                conn.execute(text("ANALYZE slots"))
-                conn.execute(text("ANALYZE assignments"))
+                for table in ("slots", "assignments", "items", "source_map"):  # items, source_map: adaptive claims
+                    conn.execute(text(f"ANALYZE {table}"))
                 conn.commit()
 
     def _delete_study(self, conn: Connection, study_id: str) -> None:

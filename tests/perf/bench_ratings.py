@@ -153,12 +153,41 @@ def _round_trips(store, run_dir: Path) -> tuple[float, float]:
     return counts["stmt"] / 20, counts["tx"] / 20
 
 
+def _adaptive_turns(store, tmp: Path) -> tuple[float, float, int]:
+    """p50 of one rater's page turn in a pairwise study of 1,800 pairs (6 sources), with the
+    fixed order and with adaptive pairing (which reads the open pairs of sources per claim)."""
+    from benchmark.studies import StudySpec, create_study
+    from tests.studies.fixtures import make_run
+
+    run = make_run(tmp / "adaptive-run", sources=[f"sim/m{i}" for i in range(6)],
+                   objects=[f"t{i}" for i in range(30)], samples=4)
+    out = []
+    for adaptive in (None, {"explore": 0.2}):
+        info = create_study(store, StudySpec("pairs", mode="pairwise", k=2, min_time_s=0, check_rate=0,
+                                             items_per_rater=0, max_pairs_per_prompt=60, adaptive=adaptive),
+                            runs=[run], replace=True)
+        store.enter("pairs", "r")
+        a, lat = store.claim("pairs", "r"), []
+        for _ in range(60):
+            t = time.perf_counter()
+            a = store.submit("pairs", "r", a["item_id"], {"creativity": "left"}, claim_next=True).next
+            lat.append(time.perf_counter() - t)
+        out.append(statistics.median(lat[10:]) * 1000)
+        store.delete_study("pairs")
+    return out[0], out[1], int(info["items"])
+
+
 def _one(name: str, url: str, run_dir: Path) -> list[dict]:
     from benchmark.studies import Store
 
     rows = []
     store = Store(url)
     try:
+        fixed, adaptive, n_pairs = _adaptive_turns(store, run_dir.parent)
+        print(f"{name}: one rater's page turn, {n_pairs} pairs: fixed order {fixed:.1f} ms, adaptive {adaptive:.1f} ms (p50)")
+        rows.append({"bench": f"ratings {name}: adaptive page turn, {n_pairs} pairs, vs 100 ms",
+                     "figure": f"{adaptive:.1f} ms (fixed order {fixed:.1f} ms)", "ratio": adaptive / 100.0,
+                     "target": "<= 1", "ok": adaptive <= 100.0})
         stmts, txs = _round_trips(store, run_dir)
         print(f"{name}: a page turn (submit + next claim) = {stmts:.1f} statements (BEGIN counted on SQLite), "
               f"{txs:.1f} transactions")
