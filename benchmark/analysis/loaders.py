@@ -89,7 +89,7 @@ def normalise(df: pd.DataFrame, mode: str, where: str = "ratings") -> pd.DataFra
         if "rt_s" in df.columns:
             df["rt_s"] = pd.to_numeric(df["rt_s"], errors="coerce")
     elif mode == "battles":
-        for c in ("selection_prob", "left_length", "right_length"):
+        for c in ("selection_prob", "left_length", "right_length", "left_lines", "right_lines"):
             if c in df.columns:
                 df[c] = pd.to_numeric(df[c], errors="coerce")
         df["winner"] = df["winner"].astype(str).str.strip().str.lower()

@@ -34,8 +34,11 @@ def _features(b: pd.DataFrame) -> pd.DataFrame | None:
             out[f"{side}_lines"] = t.map(lambda s: sum(1 for ln in s.splitlines() if ln.strip())).astype(float)
         return pd.DataFrame(out, index=b.index)
     if {"left_length", "right_length"} <= set(b.columns):
-        return pd.DataFrame({"left_length (words)": b["left_length"].astype(float),
-                             "right_length (words)": b["right_length"].astype(float)}, index=b.index)
+        out = {"left_length (words)": b["left_length"].astype(float),
+               "right_length (words)": b["right_length"].astype(float)}
+        if {"left_lines", "right_lines"} <= set(b.columns):  # as a study export carries them
+            out.update({"left_lines": b["left_lines"].astype(float), "right_lines": b["right_lines"].astype(float)})
+        return pd.DataFrame(out, index=b.index)
     return None
 
 

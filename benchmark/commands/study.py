@@ -89,6 +89,7 @@ def create(
     completion_url: Optional[str] = typer.Option(None, "--completion-url", help="Redirect at the end; {code} is filled in."),
     include_revealing: bool = typer.Option(False, "--include-revealing", help="Keep responses that reveal their source."),
     max_items: Optional[int] = typer.Option(None, "--max-items", help="Sample at most this many items (seeded)."),
+    adaptive: Optional[float] = typer.Option(None, "--adaptive", help="Pairwise: pick each next pair by expected information gain, keeping this uniform exploration share (e.g. 0.2)."),
     task: List[str] = typer.Option([], "--task", help="Only these task ids (repeatable)."),
     suite: Optional[str] = typer.Option(None, "--suite", help="Respond mode: the suite participants answer."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold items with known answers (CSV/JSONL/Parquet)."),
@@ -115,7 +116,8 @@ def create(
                  "--check-rate": check_rate, "--min-time": min_time, "--lease": lease,
                  "--items-per-rater": items_per_rater, "--max-failed-checks": max_failed_checks,
                  "--completion-code": completion_code, "--completion-url": completion_url,
-                 "--include-revealing": include_revealing or None, "--max-items": max_items, "--task": task or None,
+                 "--include-revealing": include_revealing or None, "--max-items": max_items, "--adaptive": adaptive,
+                 "--task": task or None,
                  "--suite": suite, "--gold": gold}
     spec, inputs = load_config(config, overrides)
     design = prepare_study(spec, inputs["runs"], inputs["humans"], inputs["pool"], inputs["gold"],

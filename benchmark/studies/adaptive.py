@@ -65,7 +65,15 @@ def fit_posterior(battles: pd.DataFrame | None, sources: list[str], *, prior_sd:
         raise BenchError(f"prior_sd must be positive, not {prior_sd}")
     sources = list(dict.fromkeys(sources))
     idx = {s: i for i, s in enumerate(sources)}
-    W = _wins(battles, idx)
+    return fit_wins(_wins(battles, idx), sources, prior_sd=prior_sd, tol=tol, max_iter=max_iter)
+
+
+def fit_wins(W: np.ndarray, sources: list[str], *, prior_sd: float = 1.5, tol: float = 1e-10,
+             max_iter: int = 50) -> Posterior:
+    """``fit_posterior`` from a wins matrix (``W[i, j]``: wins of i over j, ties as halves),
+    so a caller that keeps counts up to date (the app's claims) need not rebuild battles."""
+    if prior_sd <= 0:
+        raise BenchError(f"prior_sd must be positive, not {prior_sd}")
     N = W + W.T
     k = len(sources)
     beta = np.zeros(k)
@@ -95,9 +103,10 @@ def information_gain(post: Posterior, left: np.ndarray, right: np.ndarray) -> np
 
 
 def selection_probabilities(battles: pd.DataFrame | None, candidates: pd.DataFrame, *, explore: float = 0.2,
-                            prior_sd: float = 1.5) -> pd.DataFrame:
+                            prior_sd: float = 1.5, posterior: Posterior | None = None) -> pd.DataFrame:
     """``candidates`` (left_source, right_source, any other columns) with ``gain`` and
-    ``probability`` added; the probabilities sum to 1 and are all >= explore / |C|."""
+    ``probability`` added; the probabilities sum to 1 and are all >= explore / |C|.
+    A ``posterior`` fitted already (over at least the candidates' sources) replaces ``battles``."""
     if not 0 < explore <= 1:
         raise BenchError(f"explore must be in (0, 1], not {explore}",
                          fix="keep a uniform exploration share, e.g. 0.2, so every pair stays possible")
@@ -106,7 +115,7 @@ def selection_probabilities(battles: pd.DataFrame | None, candidates: pd.DataFra
     if (candidates["left_source"] == candidates["right_source"]).any():
         raise BenchError("a candidate pair has the same source on both sides")
     sources = sorted(set(candidates["left_source"]) | set(candidates["right_source"]))
-    post = fit_posterior(battles, sources, prior_sd=prior_sd)
+    post = posterior if posterior is not None else fit_posterior(battles, sources, prior_sd=prior_sd)
     idx = {s: i for i, s in enumerate(post.sources)}
     gain = information_gain(post, candidates["left_source"].map(idx).to_numpy(), candidates["right_source"].map(idx).to_numpy())
     n = len(candidates)

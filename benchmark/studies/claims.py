@@ -11,7 +11,6 @@ known on the first screen. Mixed into ``Store``.
 
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from benchmark.errors import BenchError
 from benchmark.studies.models import Assignment, Rating
 from benchmark.studies.plan import check_positions
-from benchmark.studies.queries import Q
+from benchmark.studies.queries import Q, swap_of
 from benchmark.studies.values import check_passed, clean_reasons, dims_for, validate_values
 
 
@@ -42,6 +41,10 @@ class SubmitResult:
     check_passed: bool | None = None
     rt_s: float | None = None
     screened: bool = False
+    #: ``submit(claim_next=True)``: the rater's next assignment, claimed in the submit's own
+    #: transaction (None = no work left; ``next_claimed`` False = not asked, or not claimed)
+    next: dict | None = None
+    next_claimed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -113,41 +116,44 @@ class ClaimsMixin:
     def _claim(self, conn: Connection, study_id: str, rater_id: str, cfg: dict, now: float,
                perm: tuple[int, int]) -> dict | None:
         p = {"study": study_id, "rater": rater_id, "mult": perm[0], "offset": perm[1], "now": now}
-        if conn.execute(Q.rater_stage_pg if self.is_pg else Q.rater_stage, p).scalar() in ("screened", "withdrawn"):
+        me = conn.execute(Q.rater_state_pg if self.is_pg else Q.rater_state, p).mappings().first()
+        if me is None or me["stage"] in ("screened", "withdrawn"):
             return None
-        mine = conn.execute(Q.rater_assignments, p).mappings().all()
-        open_rows = sorted((r for r in mine if r["state"] == "active"), key=lambda r: r["position"])
-        if open_rows:
-            return {**open_rows[0], "study_id": study_id, "rater_id": rater_id}
-        position = len(mine)
+        if me["open_at"] is not None:  # an open item (another tab claimed it): that one again
+            row = conn.execute(Q.open_assignment, {**p, "position": me["open_at"]}).mappings().first()
+            return {**row, "study_id": study_id, "rater_id": rater_id}
+        position = int(me["n"])
         per_rater, checks_at = self.session_plan(study_id, rater_id)
         if position in checks_at:
             check = conn.execute(Q.pick_check, p).first()
             if check is not None:
                 return self._assign(conn, study_id, rater_id, check[0], check[1], position, now, cfg)
-        items_taken = sum(1 for r in mine if r["kind"] == "item" and r["state"] != "expired")
-        if per_rater and items_taken >= per_rater:
+        if per_rater and int(me["items_taken"]) >= per_rater:
             return None
-        slot = None
-        # Level by level (every item's first place before any second place): least-rated
-        # first, and each query reads one level's slice of the claim index, not all slots.
-        q = Q.level_pg if self.is_pg else Q.level
+        if cfg.get("adaptive"):  # pairwise: the next pair by expected information gain (adaptive_claims)
+            return self._claim_adaptive(conn, study_id, rater_id, cfg, now, p, position)
+        expires = now + float(cfg.get("lease_s", 900))
+        if self.is_pg:  # pick, lease and assign in one statement (``Q.claim_item_pg``)
+            got = conn.execute(Q.claim_item_pg, {
+                **p, "k": int(cfg.get("k", 1)), "expires": expires, "position": position,
+                "pairwise": cfg.get("mode") == "pairwise", "swap_key": f"{cfg.get('seed', 0)}:{rater_id}:"}).first()
+            if got is None:
+                return None
+            return dict(study_id=study_id, rater_id=rater_id, item_id=got[0], kind="item", position=position,
+                        swapped=bool(got[1]), shown_at=now, submitted_at=None, state="active")
+        # SQLite: pick and lease in one statement per level (``Q.claim_level_sqlite``), then the assignment
         for level in range(int(cfg.get("k", 1))):
-            slot = conn.execute(q, {**p, "level": level}).first()
-            if slot is not None:
-                break
-        if slot is None:
-            return None
-        conn.execute(Q.lease_slot, {"sid": slot[0], "rater": rater_id,
-                                    "expires": now + float(cfg.get("lease_s", 900))})
-        return self._assign(conn, study_id, rater_id, slot[1], "item", position, now, cfg)
+            got = conn.execute(Q.claim_level_sqlite, {**p, "expires": expires, "level": level}).first()
+            if got is not None:
+                return self._assign(conn, study_id, rater_id, got[0], "item", position, now, cfg)
+        return None
 
     def _assign(self, conn: Connection, study_id: str, rater_id: str, item_id: str, kind: str, position: int,
-                now: float, cfg: dict) -> dict:
-        swapped = cfg.get("mode") == "pairwise" and random.Random(f"{cfg.get('seed', 0)}:{rater_id}:{item_id}").random() < 0.5
+                now: float, cfg: dict, selection_prob: float | None = None) -> dict:
+        swapped = cfg.get("mode") == "pairwise" and swap_of(cfg.get("seed", 0), rater_id, item_id)
         row = dict(study_id=study_id, rater_id=rater_id, item_id=item_id, kind=kind, position=position,
                    swapped=bool(swapped), shown_at=now, submitted_at=None, state="active")
-        conn.execute(Q.insert_assignment, row)
+        conn.execute(Q.insert_assignment, {**row, "selection_prob": selection_prob})
         return row
 
     def progress_of(self, study_id: str, rater_id: str, *, now: float | None = None) -> tuple[int, int]:
@@ -172,43 +178,70 @@ class ClaimsMixin:
 
     # ------------------------------------------------------------------ submits
     def submit(self, study_id: str, rater_id: str, item_id: str, values: dict[str, Any], *,
-               reasons: dict[str, Any] | None = None, now: float | None = None) -> SubmitResult:
+               reasons: dict[str, Any] | None = None, now: float | None = None,
+               claim_next: bool = False) -> SubmitResult:
         """Store one answer (all dimensions) and fill the slot, in one transaction.
 
-        A failed check that reaches the study's limit ends the session (``screen_out``).
+        A failed check that reaches the study's limit ends the session (``screen_out``) in
+        the same transaction. With ``claim_next`` the rater's next assignment is claimed in
+        that transaction too (``SubmitResult.next``), so a page turn is one commit: the
+        claim that follows needs neither its own transaction nor a read of ``current()``.
         """
         cfg = self.config(study_id)
         dims = dims_for(cfg, self._dimset_of(study_id, item_id, cfg))
         clean = validate_values(cfg["mode"], cfg, values, dims)
         why = clean_reasons(reasons, clean) if cfg["mode"] == "checklist" else {}
         now = _now() if now is None else now
-        try:
-            with self.write() as conn:
-                result = self._submit(conn, study_id, rater_id, item_id, clean, why, cfg, now)
-        except IntegrityError:  # the same answer arrived twice at once; the first one stands
-            return SubmitResult("duplicate")
-        if result.check_passed is False and self.failed_checks(study_id, rater_id) >= int(cfg.get("max_failed_checks", 2)):
-            self.screen_out(study_id, rater_id)
-            return SubmitResult(result.status, False, result.rt_s, screened=True)
-        return result
+        perm = self._perm_of(study_id, rater_id) if claim_next else None
+        for _ in range(20):
+            try:
+                with self.write() as conn:
+                    result = self._submit(conn, study_id, rater_id, item_id, clean, why, cfg, now)
+                    if result.check_passed is False and self._failed_checks(conn, study_id, rater_id) >= int(
+                            cfg.get("max_failed_checks", 2)):
+                        self._screen_out(conn, study_id, rater_id)
+                        return SubmitResult(result.status, False, result.rt_s, screened=True, next_claimed=claim_next)
+                    if perm is not None and result.status != "too_fast":
+                        nxt = self._claim(conn, study_id, rater_id, cfg, now, perm)
+                        return SubmitResult(result.status, result.check_passed, result.rt_s, next=nxt, next_claimed=True)
+                    return result
+            except IntegrityError:
+                # the same answer arrived twice at once, or a second tab claimed the same item:
+                # nothing was written; the retry finds the first answer stored ("duplicate")
+                time.sleep(0.01)
+        raise BenchError(f"could not store the answer of rater '{rater_id}' to item '{item_id}'")
 
     def _submit(self, conn: Connection, study_id: str, rater_id: str, item_id: str, values: dict[str, str],
                 reasons: dict[str, str | None], cfg: dict, now: float) -> SubmitResult:
-        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now}
-        a = conn.execute(Q.assignment_pg if self.is_pg else Q.assignment, p).mappings().first()
-        if a is None:
-            raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
-        if a["state"] == "done":
-            return SubmitResult("duplicate")
-        if a["state"] == "expired":
-            return SubmitResult("expired")
+        min_time = float(cfg.get("min_time_s", 0) or 0)
+        p = {"study": study_id, "rater": rater_id, "item": item_id, "now": now, "min_time": min_time}
+        # the common case in one statement: the open assignment, shown long enough, is closed
+        # (PostgreSQL: and the place filled and the answers stored, ``Q.submit_pg``)
+        if self.is_pg:
+            dims = list(values)
+            a = conn.execute(Q.submit_pg, {**p, "dims": dims, "vals": [values[d] for d in dims],
+                                           "reasons": [reasons.get(d) for d in dims]}).mappings().first()
+            if a is not None and a["stored"]:
+                return SubmitResult("stored", rt_s=max(0.0, now - float(a["shown_at"])))
+        else:
+            a = conn.execute(Q.close_assignment, p).mappings().first()
+        if a is None:  # not open, or too soon: read it to say which (PostgreSQL: after the first submit's commit)
+            a = conn.execute(Q.assignment_pg if self.is_pg else Q.assignment, p).mappings().first()
+            if a is None:
+                raise BenchError(f"item '{item_id}' was never shown to rater '{rater_id}'")
+            if a["state"] == "done":
+                return SubmitResult("duplicate")
+            if a["state"] == "expired":
+                return SubmitResult("expired")
+            rt = max(0.0, now - float(a["shown_at"]))
+            if rt < min_time:
+                return SubmitResult("too_fast", rt_s=rt)
+            conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})  # rounding at the min_time edge
         rt = max(0.0, now - float(a["shown_at"]))
-        if rt < float(cfg.get("min_time_s", 0) or 0):
-            return SubmitResult("too_fast", rt_s=rt)
         passed = None
         if a["kind"] == "item":
             # the rater holds at most one slot per item (assignments are unique), so fill it directly
-            filled = conn.execute(Q.fill_my_slot, p).first()
+            filled = conn.execute(Q.fill_my_slot, p).first() if "filled" not in a else (a["filled"] or None)
             if filled is None:  # our lease was reclaimed: take any place still open on this item
                 slot_id = conn.execute(Q.other_slot_pg if self.is_pg else Q.other_slot, p).scalar()
                 if slot_id is None:
@@ -223,15 +256,15 @@ class ClaimsMixin:
                  submitted_at=now, check_passed=passed, reason=reasons.get(d))
             for d, v in values.items()
         ])
-        conn.execute(Q.finish_assignment, {**p, "new_state": "done", "at": now})
         return SubmitResult("stored", check_passed=passed, rt_s=rt)
 
     def failed_checks(self, study_id: str, rater_id: str) -> int:
         with self.read() as conn:
-            return int(conn.execute(
-                select(func.count(func.distinct(Rating.item_id))).where(
-                    Rating.study_id == study_id, Rating.rater_id == rater_id, Rating.check_passed.is_(False))
-            ).scalar() or 0)
+            return self._failed_checks(conn, study_id, rater_id)
+
+    @staticmethod
+    def _failed_checks(conn: Connection, study_id: str, rater_id: str) -> int:
+        return int(conn.execute(Q.failed_checks, {"study": study_id, "rater": rater_id}).scalar() or 0)
 
     def done_count(self, study_id: str, rater_id: str) -> int:
         with self.read() as conn:

@@ -35,7 +35,7 @@ FLAG_KEYS = {
     "--check-rate": "checks.rate", "--max-failed-checks": "checks.max_failed", "--gold": "checks.gold",
     "--min-time": "min_time_s", "--lease": "lease_s", "--items-per-rater": "items_per_rater",
     "--completion-code": "panel.codes.completion", "--completion-url": "panel.completion_url",
-    "--include-revealing": "include_revealing", "--max-items": "max_items",
+    "--include-revealing": "include_revealing", "--max-items": "max_items", "--adaptive": "adaptive.explore",
 }
 
 
@@ -173,6 +173,13 @@ class Media(Strict):
     dir: str | None = None  # default: media/<study> (uploads/<study>) beside a SQLite store, else under results/
 
 
+class Adaptive(Strict):
+    """Pairwise: the next pair by expected information gain, a uniform share kept for exploration."""
+
+    explore: float = Field(default=0.2, gt=0, le=1)
+    prior_sd: float = Field(default=1.5, gt=0, le=10)
+
+
 class StudyFile(Strict):
     """The study config file; every key optional except ``id`` (or ``--id``)."""
 
@@ -203,6 +210,7 @@ class StudyFile(Strict):
     estimated_minutes: float | None = Field(default=None, gt=0, le=600)
     payment: str | None = Field(default=None, max_length=60)
     media: Media | None = None
+    adaptive: Adaptive | None = None
 
     @field_validator("id")
     @classmethod
@@ -217,6 +225,13 @@ class StudyFile(Strict):
         if v is not None and not POOL.fullmatch(v.removeprefix("human/")):
             raise ValueError(f"pool {v!r} must be letters, digits, '-' and '_' (it becomes the source human/<pool>)")
         return v
+
+    @field_validator("adaptive", mode="before")
+    @classmethod
+    def _adaptive(cls, v: Any) -> Any:
+        if v is True:  # `adaptive: true`: the default exploration share
+            return {}
+        return None if v is False else v
 
     @field_validator("items_per_rater")
     @classmethod
@@ -249,6 +264,8 @@ class StudyFile(Strict):
             raise ValueError("suite: (--suite) is for respond studies; choose tasks with tasks: [...] (--task)")
         if self.checks.gold and self.checks.rate == 0:
             raise ValueError("gold items are shown at check positions: set checks.rate above 0 (--check-rate)")
+        if self.adaptive is not None and m != "pairwise":
+            raise ValueError(f"adaptive: (--adaptive) chooses pairs, so it is for pairwise studies, and this one is {m}")
         if m == "pairwise" and self.practice and any(p.text_b is None for p in self.practice):
             raise ValueError("pairwise practice items need text_b (the second answer)")
         return self
@@ -277,6 +294,7 @@ class StudyFile(Strict):
             practice=[p.model_dump() for p in self.practice] if self.practice is not None else None,
             estimated_minutes=self.estimated_minutes, payment=self.payment,
             media=self.media.model_dump(exclude_unset=True) if self.media is not None else {},
+            adaptive=self.adaptive.model_dump() if self.adaptive is not None else None,
         )
 
 

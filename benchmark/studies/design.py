@@ -70,6 +70,9 @@ class StudySpec:
     estimated_minutes: float | None = None
     payment: str | None = None
     media: dict[str, Any] = field(default_factory=dict)  # images and sounds: the media: keys (config.Media)
+    # pairwise: choose each rater's next pair by expected information gain, with a uniform
+    # exploration share ({"explore": 0.2, "prior_sd": 1.5}); None = the fixed least-rated order
+    adaptive: dict[str, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:
@@ -84,6 +87,14 @@ class StudySpec:
             raise BenchError("min time must be >= 0 and the lease > 0 seconds", fix="e.g. --min-time 3 --lease 900")
         if self.pool:
             check_pool(self.pool)
+        if self.adaptive is not None:
+            if self.mode != "pairwise":
+                raise BenchError(f"adaptive pair selection is for pairwise studies, and this one is {self.mode}",
+                                 fix="leave out adaptive: (--adaptive), or set mode: pairwise")
+            explore = float(self.adaptive.get("explore", 0.2))
+            if not 0 < explore <= 1:
+                raise BenchError(f"the adaptive exploration share must be in (0, 1], not {explore}",
+                                 fix="keep a uniform share so every pair stays possible, e.g. --adaptive 0.2")
 
 
 # --------------------------------------------------------------------------- ends
@@ -282,6 +293,8 @@ def design_study(spec: StudySpec, df: pd.DataFrame, gold: pd.DataFrame | None = 
         "payment": spec.payment, "public_url": spec.public_url,
         "include_revealing": spec.include_revealing, "tool_version": __version__,
         "n_excluded": int(df["excluded"].sum()), "n_flagged": int(df["flag"].notna().sum()),
+        "adaptive": ({"explore": float(spec.adaptive.get("explore", 0.2)),
+                      "prior_sd": float(spec.adaptive.get("prior_sd", 1.5))} if spec.adaptive is not None else None),
         **{k: v for k, v in spec.extra.items() if k != "items_per_rater"},
     }
     summary = {

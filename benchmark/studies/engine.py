@@ -75,8 +75,14 @@ def _m2_scales_checklists_withdrawals(conn: Connection) -> None:
     Withdrawal.__table__.create(conn, checkfirst=True)
 
 
+def _m3_selection_prob(conn: Connection) -> None:
+    """Adaptive pairwise studies store each pair's selection probability with its assignment."""
+    if "selection_prob" not in {c["name"] for c in inspect(conn).get_columns("assignments")}:
+        conn.execute(text("ALTER TABLE assignments ADD COLUMN selection_prob FLOAT"))
+
+
 # Ordered, append-only: version N is MIGRATIONS[N-1]. Never edit a released one.
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_scales_checklists_withdrawals]
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_scales_checklists_withdrawals, _m3_selection_prob]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

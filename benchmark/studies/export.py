@@ -3,6 +3,8 @@ ordinary response records.
 
 This module and ``admin_views`` are the only ones that join ratings to ``source_map``: the
 true sources appear in exports and on the researcher's admin page, never on a rater page.
+Battles carry each side's length in words and lines (for style-controlled ratings) and, in
+an adaptive study, the pair's ``selection_prob`` (for the inverse-probability-weighted fit).
 Every row carries the rater's panel ids (``prolific_pid``, ``panel_study_id``,
 ``session_id``), their stage and ``usable`` (False for every rating of a rater screened out
 by the attention checks), so approvals, bonuses, screen-outs and withdrawals can be done
@@ -19,7 +21,7 @@ from sqlalchemy import select
 
 from benchmark.errors import BenchError
 from benchmark.records import RESPONSE_COLUMNS
-from benchmark.studies.models import Assignment, HumanResponse, Item, Rater, Rating, SourceMap
+from benchmark.studies.models import Assignment, HumanResponse, Item, ItemText, Rater, Rating, SourceMap
 from benchmark.studies.store import Store, open_store
 from benchmark.tabular import write_table
 
@@ -28,7 +30,10 @@ LIKERT_COLUMNS = ["item_id", "rater_id", "dimension", "value", "source", "task_i
                   "response_item_id", "sample_idx", "study_id", "is_check", "check_passed", "rt_s", "submitted_at",
                   "reason", *PANEL_COLUMNS]
 BATTLE_COLUMNS = ["study_id", "rater_id", "dimension", "left_item", "right_item", "left_source", "right_source",
-                  "winner", "rt_s", "submitted_at", "task_id", "response_item_id", *PANEL_COLUMNS]
+                  "winner", "rt_s", "submitted_at", "task_id", "response_item_id", "left_length", "right_length",
+                  "left_lines", "right_lines", *PANEL_COLUMNS]
+# adaptive pairwise studies add the probability with which each battle's pair of sources was drawn
+ADAPTIVE_COLUMNS = ["selection_prob"]
 GUESS_COLUMNS = ["study_id", "item_id", "rater_id", "source", "guess", "confidence", "rt_s", "submitted_at",
                  "task_id", "task_version", "response_item_id", "sample_idx", *PANEL_COLUMNS]
 PARTICIPANT_COLUMNS = ["rater_id", "prolific_pid", "panel_study_id", "session_id"]
@@ -44,6 +49,7 @@ def _frames(store: Store, study_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd
         ratings = pd.DataFrame(conn.execute(
             select(Rating.item_id, Rating.rater_id, Rating.dimension, Rating.value, Rating.rt_s, Rating.submitted_at,
                    Rating.check_passed, Rating.reason, Item.kind, Item.text_a, Item.text_b, Assignment.swapped,
+                   Assignment.selection_prob,
                    Rater.stage.label("rater_stage"), Rater.prolific_pid, Rater.panel_study_id, Rater.session_id)
             .join(Item, (Item.study_id == Rating.study_id) & (Item.item_id == Rating.item_id))
             .join(Assignment, (Assignment.study_id == Rating.study_id) & (Assignment.item_id == Rating.item_id)
@@ -76,7 +82,8 @@ def export_ratings(db_url: str | None, study_id: str) -> dict[str, pd.DataFrame]
     if mode in ("likert", "checklist"):
         return {"likert": _likert(ratings, smap, study_id)}
     if mode == "pairwise":
-        return {"battles": _battles(ratings, smap, study_id)}
+        return {"battles": _battles(ratings, smap, study_id, _text_measures(store, study_id),
+                                    adaptive=bool(study["config"].get("adaptive")))}
     if mode == "turing":
         return {"guesses": _guesses(ratings, smap, study_id)}
     raise BenchError(f"study '{study_id}' is a respond study: it has responses, not ratings",
@@ -128,10 +135,20 @@ def _likert(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:
     return out[LIKERT_COLUMNS].reset_index(drop=True)
 
 
-def _battles(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:
+def _text_measures(store: Store, study_id: str) -> dict[str, tuple[int, int]]:
+    """Per shown text: its length in words and its non-empty lines (the style covariates of
+    ``benchmark.analysis.style``), measured on the normalised text raters read."""
+    with store.read() as conn:
+        rows = conn.execute(select(ItemText.text_id, ItemText.text).where(ItemText.study_id == study_id)).all()
+    return {t: (len(x.split()), sum(1 for ln in x.splitlines() if ln.strip())) for t, x in rows}
+
+
+def _battles(r: pd.DataFrame, smap: pd.DataFrame, study_id: str, measures: dict[str, tuple[int, int]],
+             adaptive: bool = False) -> pd.DataFrame:
     r = r[r["kind"] == "item"] if not r.empty else r
+    columns = BATTLE_COLUMNS + (ADAPTIVE_COLUMNS if adaptive else [])
     if r.empty:
-        return pd.DataFrame(columns=BATTLE_COLUMNS)
+        return pd.DataFrame(columns=columns)
     left = [b if s else a for a, b, s in zip(r["text_a"], r["text_b"], r["swapped"])]
     right = [a if s else b for a, b, s in zip(r["text_a"], r["text_b"], r["swapped"])]
     out = pd.DataFrame({
@@ -142,9 +159,12 @@ def _battles(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame
         "submitted_at": [_ts(x) for x in r["submitted_at"]],
         "task_id": [smap.at[t, "task_id"] for t in left],
         "response_item_id": [smap.at[t, "response_item_id"] for t in left],
+        "left_length": [measures[t][0] for t in left], "right_length": [measures[t][0] for t in right],
+        "left_lines": [measures[t][1] for t in left], "right_lines": [measures[t][1] for t in right],
+        "selection_prob": r["selection_prob"].astype(float).values,
         **_panel(r),
     })
-    return out[BATTLE_COLUMNS].reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
 
 
 def _guesses(r: pd.DataFrame, smap: pd.DataFrame, study_id: str) -> pd.DataFrame:

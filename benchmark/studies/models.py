@@ -143,6 +143,9 @@ class Assignment(Base):
     shown_at: Mapped[float] = mapped_column(Float)  # unix seconds, server clock
     submitted_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     state: Mapped[str] = mapped_column(String(10), default="active")  # active | done | expired
+    # adaptive pairwise studies: the probability with which this pair's two sources were drawn
+    # at the claim (its inverse weights the Bradley-Terry fit); None for a fixed order
+    selection_prob: Mapped[float | None] = mapped_column(Float, nullable=True)
     __table_args__ = (Index("ix_assign_rater_state", "study_id", "rater_id", "state"),)
 
 

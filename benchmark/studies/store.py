@@ -38,6 +38,7 @@ from benchmark.studies.models import (
     Study,
     Withdrawal,
 )
+from benchmark.studies.adaptive_claims import AdaptiveMixin
 from benchmark.studies.claims import ClaimsMixin, SubmitResult
 from benchmark.studies.panel import check_study_id, clean_id
 from benchmark.studies.queries import PERM_PRIME, Q
@@ -59,7 +60,7 @@ def _utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Store(ClaimsMixin, RespondMixin):
+class Store(ClaimsMixin, AdaptiveMixin, RespondMixin):
     """All reads and writes of studies, raters, claims and ratings."""
 
     def __init__(self, url: str | None = None, *, migrate_schema: bool = True):
@@ -70,6 +71,8 @@ class Store(ClaimsMixin, RespondMixin):
         self._perms: dict[tuple[str, str], tuple[int, int]] = {}
         self._checks: dict[tuple[str, str], frozenset[int]] = {}
         self._dimsets: dict[str, dict[str, str | None]] = {}
+        self._sources: dict[str, dict[str, str]] = {}  # adaptive claims: text id -> source
+        self._wins: dict[str, dict] = {}  # adaptive claims: win counts so far, per study
         self._write_lock = threading.Lock() if not self.is_pg else contextlib.nullcontext()
         if migrate_schema:
             try:
@@ -108,6 +111,8 @@ class Store(ClaimsMixin, RespondMixin):
     def _forget(self, study_id: str) -> None:
         self._configs.pop(study_id, None)
         self._dimsets.pop(study_id, None)
+        self._sources.pop(study_id, None)
+        self._wins.pop(study_id, None)
         self._perms.clear()
         self._checks.clear()
 
@@ -142,8 +147,8 @@ class Store(ClaimsMixin, RespondMixin):
                 conn.execute(insert(Slot), slots[i:i + 5000])
         if self.is_pg:  # fresh statistics, or the planner takes thousands of new slots for one row
             with self.engine.connect() as conn:
-                conn.execute(text("ANALYZE slots"))
-                conn.execute(text("ANALYZE assignments"))
+                for table in ("slots", "assignments", "items", "source_map"):  # items, source_map: adaptive claims
+                    conn.execute(text(f"ANALYZE {table}"))
                 conn.commit()
 
     def _delete_study(self, conn: Connection, study_id: str) -> None:
@@ -244,13 +249,15 @@ class Store(ClaimsMixin, RespondMixin):
         longer fill a slot, so the item is rated again by someone else. Returns the number
         of places given back.
         """
-        p = {"study": study_id, "rater": rater_id}
         with self.write() as conn:
-            conn.execute(update(Rater).where(Rater.study_id == study_id, Rater.rater_id == rater_id)
-                         .values(stage="screened", completed_at=_utc()))
-            conn.execute(update(Assignment).where(Assignment.study_id == study_id, Assignment.rater_id == rater_id,
-                                                  Assignment.state == "active").values(state="expired"))
-            return int(conn.execute(Q.free_rater_slots, p).rowcount or 0)
+            return self._screen_out(conn, study_id, rater_id)
+
+    def _screen_out(self, conn: Connection, study_id: str, rater_id: str) -> int:
+        p = {"study": study_id, "rater": rater_id}
+        conn.execute(update(Rater).where(Rater.study_id == study_id, Rater.rater_id == rater_id)
+                     .values(stage="screened", completed_at=_utc()))
+        conn.execute(Q.expire_rater_assignments, p)
+        return int(conn.execute(Q.free_rater_slots, p).rowcount or 0)
 
     def withdraw(self, study_id: str, rater_id: str, note: str | None = None) -> dict:
         """Delete a participant's data from a study and keep a record that they withdrew.

@@ -2,8 +2,9 @@
 
 The item comes from ``Store.claim``: after a reload the same open item comes back, with
 the same order of answers; the progress bar counts against the rater's planned session
-(``Store.progress_of``); when every item has its k ratings a late arrival is told there is
-no work left, with the no-work code. Every new item starts at the top of the page.
+(``Store.progress_of``); a submit claims the next item in its own transaction
+(``claim_next``), so the page after it reads no ``current()``; when every item has its k
+ratings a late arrival is told there is no work left, with the no-work code. Every new item starts at the top of the page.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from benchmark.studies.media_items import item_media
 from raters.pages.completion import render_no_work
 from raters.widgets import answer_inputs, scroll_to_top, show_item
 
+_ASK = object()  # no folded claim waiting: ask the store
+
 
 def render(ctx) -> None:
     flash = st.session_state.pop("flash", None)
     if flash:
         st.warning(flash)
-    assignment = ctx.store.claim(ctx.study_id, ctx.rater_id)
+    # the submit that led here claimed this page's item in its own transaction: no second trip
+    folded = st.session_state.pop("next_assignment", _ASK)
+    assignment = ctx.store.claim(ctx.study_id, ctx.rater_id) if folded is _ASK else folded
     if assignment is None:
         if ctx.store.done_count(ctx.study_id, ctx.rater_id) > 0:
             ctx.advance("done")
@@ -40,7 +45,7 @@ def render(ctx) -> None:
         if any(v is None for v in values.values()):
             st.warning("Please answer every question before submitting.")
             return
-        result = ctx.store.submit(ctx.study_id, ctx.rater_id, item_id, values, reasons=reasons)
+        result = ctx.store.submit(ctx.study_id, ctx.rater_id, item_id, values, reasons=reasons, claim_next=True)
         if result.status == "too_fast":
             what = "look at or listen to" if any(media) else "read"
             st.warning(f"Please take a little more time to {what} the answer "
@@ -51,4 +56,6 @@ def render(ctx) -> None:
         if result.check_passed is False and not result.screened:
             st.session_state["flash"] = ("That item was an attention check, and the answer did not follow its "
                                          "instructions. Please read each item carefully.")
+        if result.next_claimed and not result.screened:
+            st.session_state["next_assignment"] = result.next
         st.rerun()

@@ -1,7 +1,8 @@
 """Load: 50 raters at once, about 100 ratings each, on SQLite and PostgreSQL.
 
 1,000 items x k=5 = 5,000 ratings; every rater rates until the store says no work is left
-(so the total is fixed while who rates what is decided by the race). Afterwards: every
+(so the total is fixed while who rates what is decided by the race). Half the raters claim
+as a separate call, half in the submit's transaction (``claim_next``), as the app does. Afterwards: every
 submitted rating is stored exactly once, every item has exactly k ratings from k different
 raters, and no rater was shown an item twice.
 """
@@ -38,11 +39,15 @@ def _load(store: Store, tmp_path) -> None:
         try:
             store.enter("load", rid)
             start.wait()
-            while (a := store.claim("load", rid)) is not None:
+            folded = n % 2 == 1  # half the raters turn pages as the app does: submit claims the next item
+            a = store.claim("load", rid)
+            while a is not None:
                 claimed[rid].append(a["item_id"])
-                res = store.submit("load", rid, a["item_id"], {"overall": 1 + n % 5})
+                res = store.submit("load", rid, a["item_id"], {"overall": 1 + n % 5}, claim_next=folded)
                 assert res.status == "stored", res
+                assert res.next_claimed == folded
                 stored[rid].append(a["item_id"])
+                a = res.next if folded else store.claim("load", rid)
         except BaseException as exc:  # surfaced below with the thread's rater id
             errors.append(exc)
 

@@ -350,7 +350,7 @@ def test_impossible_likert_values_are_refused(store, run_dir, bad):
 
 
 def test_a_version_1_store_is_migrated_in_place(tmp_path, run_dir):
-    """A store made before dimension sets, reasons and withdrawals opens and keeps its data."""
+    """A store made before dimension sets, reasons, withdrawals and selection probabilities opens and keeps its data."""
     from sqlalchemy import text
 
     url = f"sqlite:///{tmp_path / 'v1.db'}"
@@ -363,6 +363,7 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path, run_dir):
         conn.execute(text("ALTER TABLE items DROP COLUMN dimset"))
         conn.execute(text("ALTER TABLE ratings DROP COLUMN reason"))
         conn.execute(text("DROP TABLE withdrawals"))
+        conn.execute(text("ALTER TABLE assignments DROP COLUMN selection_prob"))
         conn.execute(text("DELETE FROM schema_version WHERE version > 1"))
     s.dispose()
     again = Store(url)
@@ -371,3 +372,86 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path, run_dir):
         assert conn.execute(select(func.count()).select_from(Rating)).scalar() == 4
     assert again.withdraw("s", "a")["ratings_deleted"] == 4
     again.dispose()
+
+
+def test_a_submit_claims_the_next_item_in_its_own_transaction(store, run_dir):
+    """``claim_next``: the same items in the same order as a separate claim, one commit per page."""
+    from sqlalchemy import event
+
+    info = _study(store, run_dir, k=1, mode="pairwise")
+    for r in ("a", "b"):
+        store.enter("s", r)
+    # rater a turns pages with a claim after each submit; rater b, on a copy of the study,
+    # in the submit's own transaction: both see the same sequence (order and sides)
+    _study(store, run_dir, study_id="s2", k=1, mode="pairwise")
+    store.enter("s2", "a")
+    plain, folded = [], []
+    while (x := store.claim("s", "a")) is not None:
+        plain.append((x["item_id"], x["swapped"], x["position"]))
+        assert store.submit("s", "a", x["item_id"], {"creativity": "left"}).status == "stored"
+    begins = []
+    event.listen(store.engine, "begin", lambda *_: begins.append(1))
+    x = store.claim("s2", "a")
+    n_begin = len(begins)
+    while x is not None:
+        folded.append((x["item_id"], x["swapped"], x["position"]))
+        res = store.submit("s2", "a", x["item_id"], {"creativity": "left"}, claim_next=True)
+        assert res.status == "stored" and res.next_claimed
+        x = res.next
+    assert len(plain) == info["items"] and folded == plain
+    assert len(begins) - n_begin == len(folded)  # one transaction per page turn, the last one finds no work
+    assert 0 < sum(s for _, s, _ in plain) < len(plain)  # sides still vary
+    # a resubmit of an answered item is a duplicate and hands back no new item while none is left
+    res = store.submit("s2", "a", folded[-1][0], {"creativity": "right"}, claim_next=True)
+    assert res.status == "duplicate" and res.next is None
+    # the late rater finds nothing; the folded claim respects exact k
+    assert store.claim("s", "b") is None
+
+
+def test_a_failed_check_that_ends_the_session_claims_nothing(store, run_dir):
+    _study(store, run_dir, k=1, check_rate=1.0, max_failed_checks=1)
+    store.enter("s", "a")
+    a = store.claim("s", "a")
+    while a["kind"] == "item":
+        a = store.submit("s", "a", a["item_id"], {d: 3 for d in ("originality", "usefulness", "surprise", "overall")},
+                         claim_next=True).next
+    v = int(store.item_view("s", a["item_id"])["texts"][0].split("every scale ")[1][0])
+    wrong = {d: (1 if v != 1 else 5) for d in ("originality", "usefulness", "surprise", "overall")}
+    res = store.submit("s", "a", a["item_id"], wrong, claim_next=True)
+    assert res.screened and res.check_passed is False and res.next is None
+    assert store.get_rater("s", "a")["stage"] == "screened"
+    assert store.claim("s", "a") is None
+    with store.read() as conn:  # the screened rater holds no place
+        assert conn.execute(select(func.count()).select_from(Slot).where(
+            Slot.study_id == "s", Slot.rater_id == "a", Slot.status != "free")).scalar() == 0
+
+
+def test_two_tabs_submitting_the_same_item_at_once_store_it_once_and_agree_on_the_next(store, run_dir):
+    """The same rater's answer sent from two tabs at the same moment, each claiming the next
+    item in its transaction: one is stored, the other is a duplicate, and both tabs go on
+    with one and the same next item (the rater holds one open assignment, not two)."""
+    import threading
+
+    _study(store, run_dir, k=1, items_per_rater=0)
+    store.enter("s", "a")
+    vals = {"originality": 4, "usefulness": 4, "surprise": 4, "overall": 4}
+    for _ in range(3):  # a few rounds: the race is decided differently each time
+        a = store.claim("s", "a")
+        start, results = threading.Barrier(2), []
+
+        def tab() -> None:
+            start.wait()
+            results.append(store.submit("s", "a", a["item_id"], vals, claim_next=True))
+
+        threads = [threading.Thread(target=tab) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(r.status for r in results) == ["duplicate", "stored"]
+        assert results[0].next["item_id"] == results[1].next["item_id"] != a["item_id"]
+        with store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(Assignment).where(
+                Assignment.rater_id == "a", Assignment.state == "active")).scalar() == 1
+            assert conn.execute(select(func.count()).select_from(Rating).where(
+                Rating.item_id == a["item_id"])).scalar() == 4
