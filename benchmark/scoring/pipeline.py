@@ -10,6 +10,7 @@ scorer that applies, so nothing is silently dropped.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -181,17 +182,24 @@ def _text_flags(text: Any) -> dict[str, Any]:
     """Flag text that is mostly not English words (garbage or another language).
 
     The scorers here are built on English embeddings and norms; such a response is still
-    scored, but the flag lets a reader see why its score may mean little.
+    scored, but the flag lets a reader see why its score may mean little. One dict lookup
+    a word (wordfreq's English list, loaded once), cached per distinct text.
     """
     if is_missing(text):
         return {}
-    from wordfreq import tokenize, zipf_frequency
+    share = _unknown_share(str(text))
+    return {} if share is None else {"flag_not_english": share}
 
-    tokens = [t for t in tokenize(str(text), "en") if any(c.isalpha() for c in t)][:200]
+
+@lru_cache(maxsize=262_144)
+def _unknown_share(text: str) -> float | None:
+    from benchmark.scoring.semantic_distance import words, zipf
+
+    tokens = [t for t in words(text) if not t.isdigit()][:200]
     if len(tokens) < 2:
-        return {}
-    known = sum(zipf_frequency(t, "en") >= 1.5 for t in tokens) / len(tokens)
-    return {"flag_not_english": round(1.0 - known, 3)} if known < 0.5 else {}
+        return None
+    known = sum(zipf(t) >= 1.5 for t in tokens) / len(tokens)
+    return round(1.0 - known, 3) if known < 0.5 else None
 
 
 __all__ = ["APPLIES", "applies", "parse_scorer_names", "score_responses"]

@@ -77,12 +77,10 @@ def child_raw(path: str) -> None:
     """Fresh process: import sentence-transformers, load MiniLM, encode the distinct texts."""
     t0 = time.perf_counter()
     import pandas as pd
-    import torch
     from sentence_transformers import SentenceTransformer
 
     from benchmark.scoring.embeddings import minilm_dir
 
-    torch.set_num_threads(1)
     texts = list(dict.fromkeys(pd.read_parquet(path)["text"].tolist()))
     model = SentenceTransformer(str(minilm_dir()), device="cpu", local_files_only=True)
     t1 = time.perf_counter()
@@ -95,11 +93,10 @@ def child_score(path: str, out: str) -> None:
     """Fresh process: score with the default scorers of each task, write the scores."""
     t0 = time.perf_counter()
     import pandas as pd
-    import torch
 
     from benchmark.scoring import score_responses
 
-    torch.set_num_threads(1)
+    # torch (only imported when a text is not cached) takes its one thread from OMP_NUM_THREADS
     scores = score_responses(pd.read_parquet(path), progress=False)
     scores.to_parquet(out, index=False)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
