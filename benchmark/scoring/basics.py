@@ -24,6 +24,7 @@ Flexibility and near-duplicates need meaning, so they use MiniLM sentence embedd
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -53,6 +54,13 @@ def count_words(text: str) -> int:
 
 def classify_ideas(ideas: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
     """Split ideas into valid ones and invalid ones with the reason for each."""
+    valid, invalid = _classify(tuple(str(i) for i in ideas))
+    return list(valid), [dict(d) for d in invalid]
+
+
+@lru_cache(maxsize=131_072)
+def _classify(ideas: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[dict[str, Any], ...]]:
+    # cached: fluency, elaboration, flexibility and duplicates all classify the same lists
     valid: list[str] = []
     invalid: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -68,7 +76,7 @@ def classify_ideas(ideas: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
         else:
             seen[norm] = i
             valid.append(text)
-    return valid, invalid
+    return tuple(valid), tuple(invalid)
 
 
 def _row_ideas(row: Any) -> list[str]:

@@ -105,7 +105,7 @@ def score_responses(
             wanted.extend(n for n in listed if n in scorers and n not in ASK_FIRST)
         names = list(dict.fromkeys(wanted))
     flags = [_text_flags(t) if p is None else {} for t, p in zip(df["text"], df["problem"])]
-    flags = [{**f, "truncated": cut} if cut else f for f, cut in zip(flags, df["truncated"])]
+    flags = [{**f, "truncated": cut} if isinstance(cut, str) and cut else f for f, cut in zip(flags, df["truncated"])]
     parts: list[pd.DataFrame] = []
     from tqdm.auto import tqdm
 

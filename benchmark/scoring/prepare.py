@@ -305,7 +305,8 @@ def prepare_responses(df: pd.DataFrame, where: str = "responses", limits: Respon
     ]
     capped = [cap_ideas(i, limits.max_ideas) for i in parsed]
     out["ideas"] = pd.Series([c[0] for c in capped], index=out.index, dtype=object)
-    out["truncated"] = ["; ".join(r for r in (a[1], b[1]) if r) or None for a, b in zip(cuts, capped)]
+    out["truncated"] = pd.Series(["; ".join(r for r in (a[1], b[1]) if r) or None for a, b in zip(cuts, capped)],
+                                 index=out.index, dtype=object)
     errors = out["error"] if "error" in out.columns else [None] * len(out)
     out["problem"] = [text_problem(t, e) for t, e in zip(out["text"], errors)]
     return out
