@@ -334,6 +334,17 @@ class WordVectors:
     def __len__(self) -> int:
         return len(self.index)
 
+    @property
+    def fingerprint(self) -> str:
+        """Name, shape and a hash of the first and last rows and words: keys derived caches."""
+        h = hashlib.blake2b(digest_size=8)
+        h.update(f"{self.name}|{self.matrix.shape}|{len(self.index)}".encode())
+        if self.matrix.shape[0]:
+            h.update(np.asarray(self.matrix[0]).tobytes() + np.asarray(self.matrix[-1]).tobytes())
+        if len(self.index):
+            h.update(bytes(self.index.sorted_words[0]) + bytes(self.index.sorted_words[-1]))
+        return f"{self.name}-{h.hexdigest()}"
+
     def get(self, word: str) -> np.ndarray | None:
         """The vector of ``word`` as spelt, else of its lower case, else None."""
         rows = self.index.rows_of([word, word.lower()])

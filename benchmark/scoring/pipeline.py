@@ -104,7 +104,10 @@ def score_responses(
             listed = r["task_scorers"] or ("fluency", "elaboration")
             wanted.extend(n for n in listed if n in scorers and n not in ASK_FIRST)
         names = list(dict.fromkeys(wanted))
+    memo = _not_english_memo()
+    memo.prefetch(t for t, p in zip(df["text"], df["problem"]) if p is None)
     flags = [_text_flags(t) if p is None else {} for t, p in zip(df["text"], df["problem"])]
+    memo.flush()
     flags = [{**f, "truncated": cut} if isinstance(cut, str) and cut else f for f, cut in zip(flags, df["truncated"])]
     parts: list[pd.DataFrame] = []
     from tqdm.auto import tqdm
@@ -191,8 +194,19 @@ def _text_flags(text: Any) -> dict[str, Any]:
     return {} if share is None else {"flag_not_english": share}
 
 
-@lru_cache(maxsize=262_144)
 def _unknown_share(text: str) -> float | None:
+    return _not_english_memo()(text)
+
+
+@lru_cache(maxsize=1)
+def _not_english_memo() -> Any:
+    from benchmark.scoring.semantic_distance import _wordfreq_version
+    from benchmark.scoring.text_features import TextMemo
+
+    return TextMemo(f"not_english/1+wordfreq-{_wordfreq_version()}", _unknown_share_raw)
+
+
+def _unknown_share_raw(text: str) -> float | None:
     from benchmark.scoring.semantic_distance import words, zipf
 
     tokens = [t for t in words(text) if not t.isdigit()][:200]

@@ -309,6 +309,11 @@ def prepare_responses(df: pd.DataFrame, where: str = "responses", limits: Respon
                                  index=out.index, dtype=object)
     errors = out["error"] if "error" in out.columns else [None] * len(out)
     out["problem"] = [text_problem(t, e) for t, e in zip(out["text"], errors)]
+    # plain Python strings: every scorer walks these columns row by row, and iterating
+    # pandas' Arrow-backed ``str`` columns costs a conversion per element each time
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col].dtype) and out[col].dtype != object:
+            out[col] = out[col].astype(object)
     return out
 
 

@@ -1,0 +1,148 @@
+"""Per-text word features cached on disk beside the embeddings.
+
+Why: a re-score in a fresh process should cost little more than reading the caches.
+The embeddings were already cached; the word features (is the text English, its GloVe
+compositions, its word-rarity statistics) were recomputed each time, and computing them
+loads wordfreq's 320k-word English list. ``TextMemo`` wraps a pure function of one text:
+values live in a process dict, and ``prefetch`` pulls a batch of them from a SQLite file
+(``<cache>/embeddings/text-features.sqlite``, keyed by the function's versioned ``kind``
+and a hash of the exact text) in one query per 900 texts; ``flush`` writes the new ones.
+
+A value must survive ``encode``/``decode`` unchanged (JSON by default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+_MEMORY_LIMIT = 500_000  # values per memo before its process dict is cleared
+
+
+class FeatureStore:
+    """One SQLite table ``key -> value`` shared by every memo (WAL, safe across processes)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._ok = True
+        self._lock = threading.Lock()
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self._conn is None and self._ok:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("CREATE TABLE IF NOT EXISTS feat (key TEXT PRIMARY KEY, val BLOB NOT NULL)")
+                self._conn = conn
+            except (sqlite3.Error, OSError):
+                self._ok = False  # a read-only cache folder degrades to the process dict
+        return self._conn
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        conn = self._db()
+        found: dict[str, bytes] = {}
+        if conn is None or not keys:
+            return found
+        with self._lock:
+            try:
+                for i in range(0, len(keys), 900):  # SQLite's parameter limit
+                    chunk = keys[i:i + 900]
+                    q = f"SELECT key, val FROM feat WHERE key IN ({','.join('?' * len(chunk))})"
+                    found.update(conn.execute(q, chunk))
+            except sqlite3.Error:
+                self._ok = False
+        return found
+
+    def put_many(self, rows: list[tuple[str, bytes]]) -> None:
+        conn = self._db()
+        if conn is None or not rows:
+            return
+        with self._lock:
+            try:
+                with conn:
+                    conn.executemany("INSERT OR IGNORE INTO feat (key, val) VALUES (?, ?)", rows)
+            except sqlite3.Error:
+                self._ok = False
+
+
+_STORES: dict[str, FeatureStore] = {}
+
+
+def feature_store() -> FeatureStore:
+    """The store of the current cache folder (``CREATIVITY_BENCH_CACHE`` is read each time)."""
+    from benchmark.scoring.embeddings import cache_dir
+
+    path = cache_dir() / "embeddings" / "text-features.sqlite"
+    store = _STORES.get(str(path))
+    if store is None:
+        store = _STORES[str(path)] = FeatureStore(path)
+    return store
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode("utf-8")
+
+
+def _json_value(blob: bytes) -> Any:
+    return json.loads(blob)
+
+
+class TextMemo:
+    """``memo(text)`` = ``fn(text)``, remembered in the process and (after ``flush``) on disk."""
+
+    def __init__(self, kind: str, fn: Callable[[str], Any], *, encode: Callable[[Any], bytes] = _json_bytes,
+                 decode: Callable[[bytes], Any] = _json_value):
+        self.kind = kind
+        self.fn = fn
+        self.encode = encode
+        self.decode = decode
+        self.memory: dict[str, Any] = {}
+        self._pending: dict[str, Any] = {}
+
+    def key(self, text: str) -> str:
+        return hashlib.blake2b(f"{self.kind}\x00{text}".encode("utf-8"), digest_size=16).hexdigest()
+
+    def __call__(self, text: str) -> Any:
+        try:
+            return self.memory[text]
+        except KeyError:
+            pass
+        value = self.fn(text)
+        if len(self.memory) > _MEMORY_LIMIT:
+            self.memory.clear()
+        self.memory[text] = value
+        self._pending[text] = value
+        return value
+
+    def prefetch(self, texts: Iterable[Any]) -> None:
+        """Load the disk values of the texts not yet in memory (one query per 900)."""
+        todo = [t for t in dict.fromkeys(t for t in texts if isinstance(t, str)) if t not in self.memory]
+        if not todo:
+            return
+        keys = [self.key(t) for t in todo]
+        found = feature_store().get_many(keys)
+        for t, k in zip(todo, keys):
+            blob = found.get(k)
+            if blob is not None:
+                self.memory[t] = self.decode(blob)
+
+    def flush(self) -> None:
+        """Write the values computed since the last flush."""
+        if self._pending:
+            rows = [(self.key(t), self.encode(v)) for t, v in self._pending.items()]
+            self._pending = {}
+            feature_store().put_many(rows)
+
+    def cache_clear(self) -> None:
+        self.memory.clear()
+        self._pending.clear()
+
+
+__all__ = ["FeatureStore", "TextMemo", "feature_store"]
