@@ -205,6 +205,8 @@ class Flexibility(_EmbeddingRowScorer):
         valid, _ = classify_ideas(_row_ideas(row))
         if not valid:
             return nan_with("no valid ideas")
+        if len(valid) == 1:
+            return 1.0, {"n_ideas": 1, "categories": [valid], "method": cluster_method(1)}
         labels = cluster_ideas(self.vectors(valid), self.distance_threshold)
         groups: dict[int, list[str]] = {}
         for idea, lab in zip(valid, labels):

@@ -29,13 +29,20 @@ matrix product per block, memory linear in the group size.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from benchmark.scoring.base import score_frame
-from benchmark.scoring.group_similarity import AnswerSets, distinct_in_draws, expected_distinct, summarise
+from benchmark.scoring.group_similarity import (
+    AnswerSets,
+    GroupSummary,
+    distinct_in_draws,
+    expected_distinct,
+    summarise,
+)
 from benchmark.scoring.prepare import ideas_of
 from benchmark.scoring.rows import NAN, row_problem
 
@@ -75,6 +82,38 @@ class _GroupScorer:
     def group_details(self, labels: np.ndarray, mean_distance: float | None) -> tuple[np.ndarray, list[dict[str, Any]]]:
         raise NotImplementedError
 
+    # A group's partition and mean distance depend only on its answers (in order), the
+    # encoder and the threshold, so they are cached with the per-text features: a
+    # re-score of a human data set skips the O(n^2) similarity pass of every group.
+    def _group_key(self, units: list[list[str]]) -> str:
+        h = hashlib.blake2b(f"diversity-group/2|{self.encoder.name}|{self.threshold!r}".encode(), digest_size=16)
+        for unit in units:
+            h.update(b"\x1e" + "\x1f".join(unit).encode("utf-8"))
+        return h.hexdigest()
+
+    def _cached_summaries(self, groups: list[list[list[str]]]) -> list[GroupSummary | None]:
+        from benchmark.scoring.text_features import feature_store
+
+        keys = [self._group_key(units) for units in groups]
+        found = feature_store().get_many(keys)
+        out: list[GroupSummary | None] = []
+        for k, units in zip(keys, groups):
+            blob = found.get(k)
+            labels = np.frombuffer(blob[8:], dtype=np.int32).astype(np.int64) if blob is not None else None
+            if labels is None or len(labels) != len(units):
+                out.append(None)
+                continue
+            dist = float(np.frombuffer(blob[:8], dtype=np.float64)[0])
+            out.append(GroupSummary(labels, None if np.isnan(dist) else dist))
+        return out
+
+    def _store_summaries(self, new: dict[str, GroupSummary]) -> None:
+        from benchmark.scoring.text_features import feature_store
+
+        rows = [(k, np.array([np.nan if g.mean_distance is None else g.mean_distance]).tobytes()
+                 + g.labels.astype(np.int32).tobytes()) for k, g in new.items()]
+        feature_store().put_many(rows)
+
     def score(self, responses: pd.DataFrame) -> pd.DataFrame:
         df = responses.reset_index(drop=True)
         values = np.full(len(df), NAN)
@@ -90,20 +129,26 @@ class _GroupScorer:
             if "sample_idx" in group.columns:
                 group = group.sort_values("sample_idx", kind="stable")
             groups.append((group.index.to_numpy(), self.answer_units(group)))
-        # one encode call for the whole batch (large batches; the cache dedups the texts)
-        flat = [u for _, units in groups for unit in units for u in unit]
+        summaries = self._cached_summaries([units for _, units in groups])
+        todo = [g for g, cached in zip(groups, summaries) if cached is None]
+        # one encode call for every group not summarised before (large batches; the cache dedups)
+        flat = [u for _, units in todo for unit in units for u in unit]
         vecs = np.ascontiguousarray(self.encoder.encode(flat), dtype=np.float32) if flat else None
-        pos = 0
-        for index, units in groups:
-            sizes = np.array([len(u) for u in units], dtype=np.int64)
-            m = int(sizes.sum())
-            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-            summary = summarise(AnswerSets(vecs[pos:pos + m], starts), self.threshold)
-            pos += m
+        pos, new = 0, {}
+        for k, (index, units) in enumerate(groups):
+            summary = summaries[k]
+            if summary is None:
+                sizes = np.array([len(u) for u in units], dtype=np.int64)
+                m = int(sizes.sum())
+                starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+                summary = summarise(AnswerSets(vecs[pos:pos + m], starts), self.threshold)
+                pos += m
+                new[self._group_key(units)] = summary
             vals, dets = self.group_details(summary.labels, summary.mean_distance)
             values[index] = vals
             for idx, d in zip(index, dets):
                 details[idx] = d
+        self._store_summaries(new)
         return score_frame(df, self.name, self.version, values, details)
 
 

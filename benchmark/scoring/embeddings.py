@@ -253,13 +253,14 @@ class SortedVocab:
 
     @classmethod
     def build(cls, words: Sequence[str]) -> "SortedVocab":
-        encoded = np.array([w.encode("utf-8") for w in words], dtype=object)
+        if not len(words):
+            return cls(np.array([], dtype="S1"), np.empty(0, dtype=np.int64), 0)
+        encoded = np.array([w.encode("utf-8") for w in words])  # fixed-width bytes, "S<longest>"
         order = np.argsort(encoded, kind="stable")  # stable: the first of equal words comes first
         s = encoded[order]
         keep = np.ones(len(s), dtype=bool)
         keep[1:] = s[1:] != s[:-1]
-        width = max((len(b) for b in s), default=1) or 1
-        return cls(np.array(list(s[keep]), dtype=f"S{width}"), order[keep].astype(np.int64), len(words))
+        return cls(s[keep], order[keep].astype(np.int64), len(words))
 
     def __len__(self) -> int:
         return int(self.rows.shape[0])

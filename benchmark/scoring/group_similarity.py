@@ -55,6 +55,11 @@ def similarity_blocks(sets: AnswerSets, block_elements: int = BLOCK_ELEMENTS) ->
     counts = sets.counts.astype(np.float64)
     ends = starts + sets.counts
     per_block = max(1, block_elements // max(m, 1))  # idea rows per block
+    if m == n:  # one vector per answer: the similarity is the plain cosine, no reductions
+        for r0 in range(0, n, per_block):
+            r1 = min(n, r0 + per_block)
+            yield r0, r1, np.clip((V[r0:r1] @ V.T).astype(np.float64), -1.0, 1.0)
+        return
     r0 = 0
     while r0 < n:
         r1 = max(r0 + 1, int(np.searchsorted(ends, starts[r0] + per_block, side="right")))

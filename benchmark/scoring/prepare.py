@@ -71,7 +71,8 @@ def split_ideas(text: str) -> list[str]:
 def ideas_of(text: Any, ideas: Any = None) -> list[str]:
     """The idea list of a response: the parsed ``ideas`` column when present, else the text."""
     if isinstance(ideas, (list, tuple, np.ndarray)):
-        return [str(i) for i in ideas if not is_missing(i) and str(i).strip()]
+        return [i if isinstance(i, str) else str(i) for i in ideas
+                if (i.strip() if isinstance(i, str) else not is_missing(i) and str(i).strip())]
     if is_missing(text) or not isinstance(text, str):
         return []
     try:

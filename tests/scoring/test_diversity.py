@@ -139,3 +139,22 @@ def test_diversity_distance_is_the_mean_pairwise_cosine_distance(encoder):
     assert out["value"][:4].tolist() == pytest.approx([want] * 4, abs=1e-6)
     assert math.isnan(out["value"][4]) and "only one answer" in json.loads(out["details"][4])["reason"]
     assert json.loads(out["details"][0])["pairs"] == 6
+
+
+def test_a_rescore_reads_the_group_summary_from_the_cache(encoder, tmp_path, monkeypatch):
+    monkeypatch.setenv("CREATIVITY_BENCH_CACHE", str(tmp_path))
+    texts = ["A cat sails to the moon.", "Rain falls upward in a small town.", "A cat sails to the moon."]
+
+    class Counting:
+        name, calls = encoder.name, []
+
+        def encode(self, batch):
+            self.calls.append(list(batch))
+            return encoder.encode(batch)
+
+    counting = Counting()
+    first = Diversity(encoder=counting).score(_frame(texts))
+    again = Diversity(encoder=counting).score(_frame(texts))
+    assert len(counting.calls) == 1  # the second pass encodes nothing
+    assert again["value"].tolist() == first["value"].tolist() == [2.0] * 3
+    assert (tmp_path / "embeddings" / "text-features.sqlite").is_file()
