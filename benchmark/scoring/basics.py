@@ -41,6 +41,7 @@ _NON_WORD = re.compile(r"[^\w\s]+")
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
 
+@lru_cache(maxsize=262_144)
 def normalise_idea(idea: str) -> str:
     """Lower case, punctuation and leading filler ("use it as a", "the") removed."""
     s = _NON_WORD.sub(" ", str(idea).lower())

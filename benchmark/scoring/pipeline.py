@@ -201,9 +201,10 @@ def _unknown_share(text: str) -> float | None:
 @lru_cache(maxsize=1)
 def _not_english_memo() -> Any:
     from benchmark.scoring.semantic_distance import _wordfreq_version
-    from benchmark.scoring.text_features import TextMemo
+    from benchmark.scoring.text_features import TextMemo, floats_bytes, floats_value
 
-    return TextMemo(f"not_english/1+wordfreq-{_wordfreq_version()}", _unknown_share_raw)
+    return TextMemo(f"not_english/2+wordfreq-{_wordfreq_version()}", _unknown_share_raw,
+                    encode=floats_bytes, decode=floats_value)
 
 
 def _unknown_share_raw(text: str) -> float | None:

@@ -148,6 +148,7 @@ def normalise_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFr
             fix="a response table needs task_id, item (or item_id) and text; source is optional",
         )
     out = df.copy().reset_index(drop=True)
+    _python_strings(out)
     bad_task = out["task_id"].map(is_missing) | (out["task_id"].astype(str).str.strip() == "")
     if bad_task.any():
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad_task.to_numpy())[:5])
@@ -242,6 +243,14 @@ def solution_text(fields: dict[str, Any]) -> str | None:
     return None if sol is None else str(sol)
 
 
+@lru_cache(maxsize=1)
+def _parsed_ideas_memo() -> Any:
+    """``ideas_of(text)`` remembered per text, in the process and on disk."""
+    from benchmark.scoring.text_features import TextMemo
+
+    return TextMemo("ideas_of/1", ideas_of)
+
+
 @dataclass(frozen=True)
 class ResponseLimits:
     """How much of one response is scored: ``max_ideas`` ideas and ``max_chars`` characters."""
@@ -300,22 +309,29 @@ def prepare_responses(df: pd.DataFrame, where: str = "responses", limits: Respon
     # list answers get their parsed ideas once, so every scorer sees the same list
     if "ideas" not in out.columns:
         out["ideas"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    memo = _parsed_ideas_memo()
+    memo.prefetch(t for t, fmt in zip(out["text"], out["answer_format"]) if fmt == "ideas")
     parsed = [
-        ideas_of(t) if fmt == "ideas" and not isinstance(i, (list, tuple, np.ndarray)) and isinstance(t, str) else i
+        memo(t) if fmt == "ideas" and not isinstance(i, (list, tuple, np.ndarray)) and isinstance(t, str) else i
         for t, i, fmt in zip(out["text"], out["ideas"], out["answer_format"])
     ]
+    memo.flush()
     capped = [cap_ideas(i, limits.max_ideas) for i in parsed]
     out["ideas"] = pd.Series([c[0] for c in capped], index=out.index, dtype=object)
     out["truncated"] = pd.Series(["; ".join(r for r in (a[1], b[1]) if r) or None for a, b in zip(cuts, capped)],
                                  index=out.index, dtype=object)
     errors = out["error"] if "error" in out.columns else [None] * len(out)
     out["problem"] = [text_problem(t, e) for t, e in zip(out["text"], errors)]
-    # plain Python strings: every scorer walks these columns row by row, and iterating
-    # pandas' Arrow-backed ``str`` columns costs a conversion per element each time
-    for col in out.columns:
-        if pd.api.types.is_string_dtype(out[col].dtype) and out[col].dtype != object:
-            out[col] = out[col].astype(object)
+    _python_strings(out)
     return out
+
+
+def _python_strings(df: pd.DataFrame) -> None:
+    """Arrow-backed ``str`` columns -> Python strings, in place: every scorer walks these
+    columns row by row, and iterating an Arrow column converts each element each time."""
+    for col in df.columns:
+        if pd.api.types.is_string_dtype(df[col].dtype) and df[col].dtype != object:
+            df[col] = df[col].astype(object)
 
 
 __all__ = [

@@ -30,7 +30,7 @@ from benchmark.errors import BenchError
 from benchmark.scoring.base import score_frame
 from benchmark.scoring.embeddings import MINILM_NAME, WordVectors, load_word_vectors, sentence_encoder
 from benchmark.scoring.rows import mean_over_ideas
-from benchmark.scoring.text_features import TextMemo
+from benchmark.scoring.text_features import TextMemo, optional_str_bytes, optional_str_value
 
 # letters (any script) with inner apostrophes, or digit runs
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
@@ -167,7 +167,8 @@ def _text_problem(text: Any) -> str | None:
     return None
 
 
-_PROBLEMS = TextMemo(f"text_problem/1+wordfreq-{_wordfreq_version()}", _text_problem)
+_PROBLEMS = TextMemo(f"text_problem/2+wordfreq-{_wordfreq_version()}", _text_problem,
+                     encode=optional_str_bytes, decode=optional_str_value)
 
 
 def response_units(responses: pd.DataFrame) -> list[list[str]]:

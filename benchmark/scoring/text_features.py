@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import struct
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -94,6 +95,32 @@ def _json_value(blob: bytes) -> Any:
     return json.loads(blob)
 
 
+def optional_str_bytes(value: "str | None") -> bytes:
+    """None -> b"", a string -> b"s" + UTF-8 (cheaper than JSON for the common values)."""
+    return b"" if value is None else b"s" + value.encode("utf-8")
+
+
+def optional_str_value(blob: bytes) -> "str | None":
+    return None if not blob else bytes(blob[1:]).decode("utf-8")
+
+
+def floats_bytes(value: "list[float] | float | None") -> bytes:
+    """None -> b"", a float or a list of floats -> float64 bytes (a scalar is marked)."""
+    if value is None:
+        return b""
+    if isinstance(value, (int, float)):
+        return b"f" + struct.pack("<d", float(value))
+    return b"l" + struct.pack(f"<{len(value)}d", *value)
+
+
+def floats_value(blob: bytes) -> "list[float] | float | None":
+    if not blob:
+        return None
+    body = bytes(blob[1:])
+    vals = list(struct.unpack(f"<{len(body) // 8}d", body))
+    return vals[0] if blob[:1] == b"f" else vals
+
+
 class TextMemo:
     """``memo(text)`` = ``fn(text)``, remembered in the process and (after ``flush``) on disk."""
 
@@ -131,7 +158,10 @@ class TextMemo:
         for t, k in zip(todo, keys):
             blob = found.get(k)
             if blob is not None:
-                self.memory[t] = self.decode(blob)
+                try:
+                    self.memory[t] = self.decode(blob)
+                except (ValueError, TypeError, struct.error):  # a damaged entry is computed again
+                    continue
 
     def flush(self) -> None:
         """Write the values computed since the last flush."""
@@ -145,4 +175,5 @@ class TextMemo:
         self._pending.clear()
 
 
-__all__ = ["FeatureStore", "TextMemo", "feature_store"]
+__all__ = ["FeatureStore", "TextMemo", "feature_store", "floats_bytes", "floats_value", "optional_str_bytes",
+           "optional_str_value"]

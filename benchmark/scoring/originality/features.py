@@ -20,7 +20,7 @@ import numpy as np
 from benchmark.scoring.embeddings import load_word_vectors, sentence_encoder
 from benchmark.scoring.originality.data import TASKS, normalise_item
 from benchmark.scoring.semantic_distance import _wordfreq_version, content_words, glove_distances, words, zipf
-from benchmark.scoring.text_features import TextMemo
+from benchmark.scoring.text_features import TextMemo, floats_bytes, floats_value
 
 FEATURE_VERSION = "1"
 SCALAR_NAMES = [
@@ -51,7 +51,7 @@ def _text_stats(text: str) -> list[float]:
     return [math.log1p(len(toks)), math.log1p(len(text)), sum(z) / len(z), min(z), unknown]
 
 
-_STATS = TextMemo(f"text_stats/1+wordfreq-{_wordfreq_version()}", _text_stats)
+_STATS = TextMemo(f"text_stats/2+wordfreq-{_wordfreq_version()}", _text_stats, encode=floats_bytes, decode=floats_value)
 
 
 @dataclass
