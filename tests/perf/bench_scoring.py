@@ -15,7 +15,8 @@ gets a warm import, a loaded model or a filled cache from the other:
    cold / rescore >= 20.
 4. Peak memory (``ru_maxrss``) of the cold process is printed.
 5. ``huge``: a fresh process scores one 5 MB AUT answer (115k lines) plus ten normal ones
-   with the default scorers. Target: < 30 s (it is truncated to the per-response bound,
+   with the default scorers, from an empty cache (so it loads the model and builds the
+   GloVe index too). Target: < 30 s of CPU (it is truncated to the per-response bound,
    ``max_ideas``/``max_chars``, with the reason in ``details``).
 
 Times are process CPU time (user + system, all threads) with torch and BLAS on one
@@ -159,8 +160,9 @@ def run() -> list[dict]:
          "ratio": speed, "target": ">= 20", "ok": speed >= 20},
         {"bench": f"peak memory scoring {n} ideas", "figure": f"{cold['maxrss'] / 1e9:.2f} GB",
          "ratio": cold["maxrss"] / 2e9, "target": "< 2 GB (ratio < 1)", "ok": cold["maxrss"] < 2e9},
-        {"bench": "one 5 MB answer (115k lines) scored, fresh process (wall)", "figure": f"{huge['wall']:.1f} s",
-         "ratio": huge["wall"] / 30.0, "target": "< 30 s (ratio < 1)", "ok": huge["wall"] < 30 and bool(truncated)},
+        {"bench": "one 5 MB answer (115k lines) + 10 normal, fresh process, empty cache (CPU)",
+         "figure": f"{huge['cpu']:.1f} s (wall {huge['wall']:.1f} s)", "ratio": huge["cpu"] / 30.0,
+         "target": "< 30 s (ratio < 1)", "ok": huge["cpu"] < 30 and bool(truncated)},
     ]
 
 
