@@ -24,7 +24,9 @@ thread: the development machine is 2 cores shared by several jobs, so wall time 
 measures the neighbours (wall times are printed too). The ideas are human AUT,
 Consequences and Instances answers from ``../shared/data/ocsai-aut`` (one idea per row,
 thousands per prompt, as a human data set has); ``CREATIVITY_BENCH_N`` (default 50000)
-sets how many.
+sets how many. ocsai has about 29k distinct ideas, so rows beyond those are a second
+source giving ideas the first one gave (a seeded draw): the raw encode gets each
+distinct text once, as the scorer's cache does.
 
 Run: ``.venv/bin/python -m tests.perf scoring`` (also part of ``make perf``).
 """
@@ -65,6 +67,12 @@ def build_ideas(n: int, out: Path) -> int:
     task = df["task"].astype(str).str.lower().map(lambda t: next((v for k, v in TASK_OF.items() if k in t), "aut"))
     table = pd.DataFrame({"task_id": task.to_numpy(), "item": df["item"].astype(str).to_numpy(),
                           "text": df["text"].to_numpy(), "source": "human/ocsai-bench"}).head(n)
+    if len(table) < n:
+        # ocsai holds ~29k distinct ideas: the rest is a second pool of people giving ideas
+        # the first pool gave too (seeded draw), as answers to one prompt repeat in any
+        # human data set. The raw encode gets the distinct texts, the scorer all rows.
+        extra = table.sample(n - len(table), replace=True, random_state=0).assign(source="human/ocsai-bench-b")
+        table = pd.concat([table, extra], ignore_index=True)
     table.to_parquet(out, index=False)
     return len(table)
 
@@ -138,7 +146,7 @@ def run() -> list[dict]:
     print(f"raw sentence-transformers encode of {raw['texts']} distinct texts, fresh process: "
           f"CPU {raw['cpu']:.1f} s, wall {raw['wall']:.1f} s (encode alone {raw['encode_wall']:.1f} s)")
     cold = _run(["score", str(ideas), str(work / "scores.parquet")], cache)
-    print(f"score {n} ideas ({', '.join(cold['scorers'])}), fresh process, empty cache: CPU {cold['cpu']:.1f} s, "
+    print(f"score {n} ideas ({raw['texts']} distinct; {', '.join(cold['scorers'])}), fresh process, empty cache: CPU {cold['cpu']:.1f} s, "
           f"wall {cold['wall']:.1f} s, peak RSS {cold['maxrss'] / 1e9:.2f} GB, {cold['rows']} scores")
     again = _run(["score", str(ideas), str(work / "scores2.parquet")], cache)
     print(f"re-score, fresh process, filled cache: CPU {again['cpu']:.2f} s, wall {again['wall']:.2f} s")
