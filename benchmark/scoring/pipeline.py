@@ -76,6 +76,7 @@ def score_responses(
     progress: bool = True,
     max_ideas: "int | None" = None,
     max_chars: "int | None" = None,
+    cache_scores: bool = True,
     **options: Any,
 ) -> pd.DataFrame:
     """Score every response with every applicable scorer; add human percentiles.
@@ -83,7 +84,9 @@ def score_responses(
     ``scorer_names`` None runs each task's own scorer list except the LLM judges. ``options`` maps a scorer name
     to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``. ``max_ideas`` /
     ``max_chars`` bound the work per response (defaults: ``benchmark.scoring.prepare.response_limits``);
-    a truncated response says so in every score's ``details["truncated"]``.
+    a truncated response says so in every score's ``details["truncated"]``. With
+    ``cache_scores`` (default) rows whose inputs, scorer configuration and scoring code are
+    unchanged are read from the per-row score cache (``benchmark.scoring.score_cache``).
     Returns ``SCORE_COLUMNS`` + ``human_percentile`` + ``norm_id``.
     """
     names = parse_scorer_names(scorer_names)
@@ -116,10 +119,18 @@ def score_responses(
         mask = [applies(name, r) for r in ctx]
         if not any(mask):
             continue
-        scorer = _make(name, dict(options.get(name) or {}))
+        opts = dict(options.get(name) or {})
+        scorer = _make(name, opts)
         rows = df[mask].reset_index(drop=True)
-        out = scorer.score(rows)
-        out["scorer_version"] = config_version(scorer, str(out["scorer_version"].iloc[0]) if len(out) else "")
+        own = getattr(scorer, "version", None)
+        if cache_scores and isinstance(own, str) and own:
+            # unchanged rows come from the per-row score cache (benchmark.scoring.score_cache)
+            from benchmark.scoring.score_cache import score_with_cache
+
+            out = score_with_cache(name, scorer, rows, config_version(scorer, own), opts)
+        else:
+            out = scorer.score(rows)
+            out["scorer_version"] = config_version(scorer, str(out["scorer_version"].iloc[0]) if len(out) else "")
         if len(out) != len(rows):
             raise BenchError(f"scorer '{name}' returned {len(out)} rows for {len(rows)} responses")
         row_flags = [f for f, m in zip(flags, mask) if m]
