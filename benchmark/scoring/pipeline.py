@@ -115,6 +115,7 @@ def score_responses(
     parts: list[pd.DataFrame] = []
     from tqdm.auto import tqdm
 
+    digests: list[bytes] | None = None
     for name in tqdm(names, desc="scorers", disable=not progress or len(names) < 2, leave=False):
         mask = [applies(name, r) for r in ctx]
         if not any(mask):
@@ -125,9 +126,12 @@ def score_responses(
         own = getattr(scorer, "version", None)
         if cache_scores and isinstance(own, str) and own:
             # unchanged rows come from the per-row score cache (benchmark.scoring.score_cache)
-            from benchmark.scoring.score_cache import score_with_cache
+            from benchmark.scoring.score_cache import row_digests, score_with_cache
 
-            out = score_with_cache(name, scorer, rows, config_version(scorer, own), opts)
+            if digests is None:
+                digests = row_digests(df)
+            out = score_with_cache(name, scorer, rows, config_version(scorer, own), opts,
+                                   [d for d, m in zip(digests, mask) if m])
         else:
             out = scorer.score(rows)
             out["scorer_version"] = config_version(scorer, str(out["scorer_version"].iloc[0]) if len(out) else "")

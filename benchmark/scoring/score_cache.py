@@ -98,22 +98,28 @@ def _decode(blob: bytes) -> tuple[float, str]:
     return struct.unpack("<d", bytes(blob[:8]))[0], bytes(blob[8:]).decode("utf-8")
 
 
-def score_with_cache(name: str, scorer: Any, rows: pd.DataFrame, version: str, options: dict[str, Any]) -> pd.DataFrame:
+def row_digests(rows: pd.DataFrame) -> list[bytes]:
+    """A digest of each row's scoring inputs (computed once, shared by every scorer)."""
+    cols = [c for c in INPUT_COLUMNS if c in rows.columns]
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
+    return [hashlib.blake2b(dumps([_plain(v) for v in values]).encode("utf-8"), digest_size=16).digest()
+            for values in zip(*(rows[c].tolist() for c in cols))]
+
+
+def score_with_cache(name: str, scorer: Any, rows: pd.DataFrame, version: str, options: dict[str, Any],
+                     digests: "list[bytes] | None" = None) -> pd.DataFrame:
     """``scorer.score(rows)`` with ``SCORE_COLUMNS``, reading unchanged rows from the cache.
 
-    ``version`` is the version to record (``config_version`` of the scorer)."""
+    ``version`` is the version to record (``config_version`` of the scorer); ``digests``
+    the rows' ``row_digests`` when the caller has them."""
     if name in UNCACHED or rows.empty:
         out = scorer.score(rows)
         out["scorer_version"] = version
         return out
     prefix = json.dumps([name, version, sorted((k, repr(v)) for k, v in options.items()), code_fingerprint(),
                          _file_tags(scorer)]).encode("utf-8")
-    cols = [c for c in INPUT_COLUMNS if c in rows.columns]
-    keys = []
-    for values in zip(*(rows[c].tolist() for c in cols)):
-        h = hashlib.blake2b(prefix, digest_size=16)
-        h.update(json.dumps([_plain(v) for v in values]).encode("utf-8"))
-        keys.append(h.hexdigest())
+    head = hashlib.blake2b(prefix, digest_size=16).digest()
+    keys = [hashlib.blake2b(head + d, digest_size=16).hexdigest() for d in (digests or row_digests(rows))]
     found = _store().get_many(keys)
     miss = [i for i, k in enumerate(keys) if k not in found]
     values = np.empty(len(rows))
@@ -138,4 +144,4 @@ def score_with_cache(name: str, scorer: Any, rows: pd.DataFrame, version: str, o
     return out[SCORE_COLUMNS]
 
 
-__all__ = ["INPUT_COLUMNS", "UNCACHED", "code_fingerprint", "score_with_cache"]
+__all__ = ["INPUT_COLUMNS", "UNCACHED", "code_fingerprint", "row_digests", "score_with_cache"]
