@@ -138,10 +138,9 @@ class _GroupScorer:
         for k, (index, units) in enumerate(groups):
             summary = summaries[k]
             if summary is None:
-                sizes = np.array([len(u) for u in units], dtype=np.int64)
-                m = int(sizes.sum())
-                starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-                summary = summarise(AnswerSets(vecs[pos:pos + m], starts), self.threshold)
+                sizes = [len(u) for u in units]
+                m = sum(sizes)
+                summary = summarise(AnswerSets.from_sizes(vecs[pos:pos + m], sizes), self.threshold)
                 pos += m
                 new[self._group_key(units)] = summary
             vals, dets = self.group_details(summary.labels, summary.mean_distance)

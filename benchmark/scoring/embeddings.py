@@ -16,8 +16,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import sqlite3
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -68,59 +66,32 @@ class EmbeddingCache:
     """
 
     def __init__(self, model: str, dim: int, root: Path | None = None):
+        from benchmark.scoring.text_features import FeatureStore
+
         self.model = model
         self.dim = dim
         slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
         folder = (root or cache_dir()) / "embeddings"
         self.path = folder / f"{slug}.sqlite"
         self.memory: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._disk_ok = True
-
-    def _db(self) -> sqlite3.Connection | None:
-        if self._conn is None and self._disk_ok:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-                self._conn = conn
-            except (sqlite3.Error, OSError):
-                # A read-only home must not stop scoring: fall back to the in-memory cache.
-                self._disk_ok = False
-        return self._conn
+        self._disk = FeatureStore(self.path, table="emb", column="vec")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors for the keys that are cached (memory first, then disk)."""
         found = {k: self.memory[k] for k in keys if k in self.memory}
         missing = [k for k in dict.fromkeys(keys) if k not in found]
-        conn = self._db()
-        if missing and conn is not None:
-            with self._lock:
-                for i in range(0, len(missing), 900):  # SQLite's parameter limit
-                    chunk = missing[i : i + 900]
-                    q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(chunk))})"
-                    for k, blob in conn.execute(q, chunk):
-                        v = np.frombuffer(blob, dtype=np.float32)
-                        if v.shape[0] == self.dim:
-                            found[k] = v
+        if missing:
+            for k, blob in self._disk.get_many(missing).items():
+                v = np.frombuffer(blob, dtype=np.float32)
+                if v.shape[0] == self.dim:
+                    found[k] = v
             self._remember(((k, found[k]) for k in missing if k in found))
         return found
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
         self._remember(items.items())
-        conn = self._db()
-        if conn is None or not items:
-            return
-        rows = [(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
-        with self._lock:
-            try:
-                with conn:
-                    conn.executemany("INSERT OR IGNORE INTO emb (key, vec) VALUES (?, ?)", rows)
-            except sqlite3.Error:
-                self._disk_ok = False  # a full or locked disk degrades to memory only
+        if items:
+            self._disk.put_many([(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
 
     def _remember(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         if len(self.memory) > _MEMORY_LIMIT:

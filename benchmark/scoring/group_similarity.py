@@ -40,12 +40,17 @@ class AnswerSets:
         return np.diff(np.append(self.starts, self.vectors.shape[0]))
 
     @classmethod
-    def from_lists(cls, vectors: list[np.ndarray]) -> "AnswerSets":
-        sizes = np.array([v.shape[0] for v in vectors], dtype=np.int64)
+    def from_sizes(cls, vectors: np.ndarray, sizes: "list[int] | np.ndarray") -> "AnswerSets":
+        """Stacked vectors, ``sizes[i]`` rows for answer i (each >= 1)."""
+        sizes = np.asarray(sizes, dtype=np.int64)
         if (sizes < 1).any():
             raise ValueError("every answer needs at least one vector")
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        return cls(np.ascontiguousarray(np.vstack(vectors), dtype=np.float32), starts)
+        return cls(np.ascontiguousarray(vectors, dtype=np.float32), starts)
+
+    @classmethod
+    def from_lists(cls, vectors: list[np.ndarray]) -> "AnswerSets":
+        return cls.from_sizes(np.vstack(vectors), [v.shape[0] for v in vectors])
 
 
 def similarity_blocks(sets: AnswerSets, block_elements: int = BLOCK_ELEMENTS) -> Iterator[tuple[int, int, np.ndarray]]:

@@ -76,18 +76,10 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _store():
-    from benchmark.scoring.embeddings import cache_dir
-    from benchmark.scoring.text_features import FeatureStore
+def _store() -> Any:
+    from benchmark.scoring.text_features import feature_store
 
-    path = cache_dir() / "embeddings" / "scores.sqlite"
-    store = _STORES.get(str(path))
-    if store is None:
-        store = _STORES[str(path)] = FeatureStore(path)
-    return store
-
-
-_STORES: dict[str, Any] = {}
+    return feature_store("scores")
 
 
 def _encode(value: float, details: str) -> bytes:

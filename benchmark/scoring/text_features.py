@@ -25,10 +25,12 @@ _MEMORY_LIMIT = 500_000  # values per memo before its process dict is cleared
 
 
 class FeatureStore:
-    """One SQLite table ``key -> value`` shared by every memo (WAL, safe across processes)."""
+    """One SQLite table ``key -> blob`` (WAL, busy timeout: safe across processes); a
+    read-only or full disk degrades to no store, never to an error."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, table: str = "feat", column: str = "val"):
         self.path = path
+        self.table, self.column = table, column
         self._conn: sqlite3.Connection | None = None
         self._ok = True
         self._lock = threading.Lock()
@@ -40,7 +42,7 @@ class FeatureStore:
                 conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS feat (key TEXT PRIMARY KEY, val BLOB NOT NULL)")
+                conn.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, {self.column} BLOB NOT NULL)")
                 self._conn = conn
             except (sqlite3.Error, OSError):
                 self._ok = False  # a read-only cache folder degrades to the process dict
@@ -55,7 +57,7 @@ class FeatureStore:
             try:
                 for i in range(0, len(keys), 900):  # SQLite's parameter limit
                     chunk = keys[i:i + 900]
-                    q = f"SELECT key, val FROM feat WHERE key IN ({','.join('?' * len(chunk))})"
+                    q = f"SELECT key, {self.column} FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
                     found.update(conn.execute(q, chunk))
             except sqlite3.Error:
                 self._ok = False
@@ -68,7 +70,7 @@ class FeatureStore:
         with self._lock:
             try:
                 with conn:
-                    conn.executemany("INSERT OR IGNORE INTO feat (key, val) VALUES (?, ?)", rows)
+                    conn.executemany(f"INSERT OR IGNORE INTO {self.table} (key, {self.column}) VALUES (?, ?)", rows)
             except sqlite3.Error:
                 self._ok = False
 
@@ -76,11 +78,11 @@ class FeatureStore:
 _STORES: dict[str, FeatureStore] = {}
 
 
-def feature_store() -> FeatureStore:
-    """The store of the current cache folder (``CREATIVITY_BENCH_CACHE`` is read each time)."""
+def feature_store(name: str = "text-features") -> FeatureStore:
+    """The store ``<cache>/embeddings/<name>.sqlite`` (``CREATIVITY_BENCH_CACHE`` is read each time)."""
     from benchmark.scoring.embeddings import cache_dir
 
-    path = cache_dir() / "embeddings" / "text-features.sqlite"
+    path = cache_dir() / "embeddings" / f"{name}.sqlite"
     store = _STORES.get(str(path))
     if store is None:
         store = _STORES[str(path)] = FeatureStore(path)
