@@ -245,10 +245,16 @@ def solution_text(fields: dict[str, Any]) -> str | None:
 
 @lru_cache(maxsize=1)
 def _parsed_ideas_memo() -> Any:
-    """``ideas_of(text)`` remembered per text, in the process and on disk."""
+    """``ideas_of(text)`` remembered per text, in the process and on disk (keyed by the
+    parser's source, so a change to ``benchmark/tasks/parse.py`` parses again)."""
+    import hashlib
+    from pathlib import Path
+
     from benchmark.scoring.text_features import TextMemo
 
-    return TextMemo("ideas_of/1", ideas_of)
+    parser = Path(__file__).resolve().parents[1] / "tasks" / "parse.py"
+    tag = hashlib.blake2b(parser.read_bytes() if parser.is_file() else b"", digest_size=8).hexdigest()
+    return TextMemo(f"ideas_of/1+{tag}", ideas_of)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ files it runs with, so the key is exactly that:
 
 * the scorer name, its version (with ``config_version``'s vectors/params tag) and its
   options;
-* a fingerprint of every ``.py`` file under ``benchmark/scoring`` and of the shipped
-  originality parameters, plus the size and mtime of any vectors/params/dictionary
+* a fingerprint of every ``.py`` file under ``benchmark/scoring``, of the answer parser
+  (``benchmark/tasks/parse.py``) and of the shipped originality parameters, plus the size and mtime of any vectors/params/dictionary
   file the scorer was given: any code or data change invalidates every entry;
 * the row's scoring inputs (``INPUT_COLUMNS``), never its key (source, sample_idx).
 
@@ -47,9 +47,10 @@ def code_fingerprint() -> str:
     """Hash of the scoring code and the shipped originality parameters."""
     h = hashlib.blake2b(digest_size=16)
     files = sorted(_SCORING_DIR.rglob("*.py")) + sorted((_SCORING_DIR / "originality" / "params").glob("*"))
+    files.append(_SCORING_DIR.parent / "tasks" / "parse.py")  # how list answers become ideas
     for p in files:
         if p.is_file() and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(_SCORING_DIR)).encode() + b"\0" + p.read_bytes())
+            h.update(str(p.relative_to(_SCORING_DIR.parent)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
