@@ -11,7 +11,8 @@ gets a warm import, a loaded model or a filled cache from the other:
    semdis_glove, originality, diversity) from an empty cache folder
    (``CREATIVITY_BENCH_CACHE``: embeddings, word vectors, word features) and writes the
    scores. Target: cold <= 1.5x raw.
-3. ``rescore``: the same in another fresh process, cache folder now filled. Target:
+3. ``rescore``: the same in another fresh process, cache folder now filled (embeddings,
+   word features, diversity's group partitions, the per-row score cache). Target:
    cold / rescore >= 20.
 4. Peak memory (``ru_maxrss``) of the cold process is printed.
 5. ``huge``: a fresh process scores one 5 MB AUT answer (115k lines) plus ten normal ones
