@@ -45,8 +45,8 @@ SCORERS: dict[str, ScorerInfo] = {
 # the sources x tasks matrix. When the writing scorers land, put "dsi" (or
 # "writing_creativity") first in WRITING and rebuild; "diversity_distance" goes after
 # "diversity" in both lists once the scorer exists.
-LISTS = ("originality", "semdis_minilm", "fluency", "flexibility", "elaboration", "duplicates", "diversity")
-WRITING = ("semdis_minilm", "diversity")
+LISTS = ("originality", "semdis_minilm", "fluency", "flexibility", "elaboration", "duplicates", "diversity", "diversity_distance")
+WRITING = ("semdis_minilm", "diversity", "diversity_distance")
 TASK_SCORERS: dict[str, tuple[str, ...]] = {
     "aut": LISTS, "consequences": LISTS, "instances": LISTS,
     "dat": ("dat",), "rat": ("rat",),

@@ -23,6 +23,7 @@ _ENTRIES = {
     "judge_originality": "benchmark.scoring.judge:JudgeOriginality",
     "judge_writing": "benchmark.scoring.judge:JudgeWriting",
     "diversity": "benchmark.scoring.diversity:Diversity",
+    "diversity_distance": "benchmark.scoring.diversity:DiversityDistance",
 }
 for _name, _target in _ENTRIES.items():
     if _name not in scorers:

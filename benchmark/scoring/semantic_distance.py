@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any, ClassVar, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from benchmark.errors import BenchError
 from benchmark.scoring.base import score_frame
 from benchmark.scoring.embeddings import MINILM_NAME, WordVectors, load_word_vectors, sentence_encoder
 from benchmark.scoring.rows import mean_over_ideas
+from benchmark.scoring.text_features import TextMemo, optional_str_bytes, optional_str_value
 
 # letters (any script) with inner apostrophes, or digit runs
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
@@ -37,10 +39,12 @@ COMPOSITIONS = ("additive", "multiplicative")
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """scikit-learn's English stop-word list (318 words), the usual choice for SemDis."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    """scikit-learn's English stop-word list (318 words), the usual choice for SemDis.
 
-    return frozenset(ENGLISH_STOP_WORDS)
+    Read from the shipped ``stop_words.txt`` (provenance in its header) rather than by
+    importing scikit-learn, which costs a fresh re-score a quarter of its time."""
+    text = (Path(__file__).with_name("stop_words.txt")).read_text(encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -99,8 +103,36 @@ def _is_gibberish(w: str) -> bool:
     return re.search(r"[^aeiouyàáâäèéêëìíîïòóôöùúûü'\-]{5,}", w) is not None
 
 
-@lru_cache(maxsize=262_144)
+def _wordfreq_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wordfreq")
+    except PackageNotFoundError:
+        return "none"
+
+
 def text_problem(text: Any) -> str | None:
+    """Why a response cannot be scored (empty, no words, garbage, not English), or None.
+
+    Remembered per text, in the process and on disk (``text_features``), so a re-score
+    never loads wordfreq's word lists for texts it has checked before."""
+    return _PROBLEMS(text) if isinstance(text, str) else _text_problem(text)
+
+
+def prefetch_text_problems(texts: Iterable[Any]) -> None:
+    """Load the cached checks of a batch of texts in one query."""
+    _PROBLEMS.prefetch(texts)
+
+
+def flush_text_features(wv: "WordVectors | None" = None) -> None:
+    """Write the per-text features computed by this process to the disk cache."""
+    _PROBLEMS.flush()
+    if wv is not None:
+        _composer(wv).flush()
+
+
+def _text_problem(text: Any) -> str | None:
     """Why a response cannot be scored (empty, no words, garbage, not English), or None.
 
     Lenient on purpose: human responses have typos and loan words, so text is rejected
@@ -133,6 +165,10 @@ def text_problem(text: Any) -> str | None:
             if best > en + 1.5:
                 return f"not English text (reads as '{lang}')"
     return None
+
+
+_PROBLEMS = TextMemo(f"text_problem/2+wordfreq-{_wordfreq_version()}", _text_problem,
+                     encode=optional_str_bytes, decode=optional_str_value)
 
 
 def response_units(responses: pd.DataFrame) -> list[list[str]]:
@@ -175,12 +211,38 @@ def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def compose(wv: WordVectors, text: str) -> tuple[dict[str, np.ndarray] | None, str | None]:
     """Additive and multiplicative composition of the content words known to ``wv``."""
-    return _compose_cached(wv, text)
+    return _composer(wv)(text)
 
 
-@lru_cache(maxsize=262_144)
-def _compose_cached(wv: WordVectors, text: str) -> tuple[dict[str, np.ndarray] | None, str | None]:
-    # cached per (vectors, text): semdis_glove and the originality features both need it
+_COMPOSERS: dict[str, TextMemo] = {}
+
+
+def _composer(wv: WordVectors) -> TextMemo:
+    """The per-text composition memo of these vectors (semdis_glove and originality share it)."""
+    memo = _COMPOSERS.get(wv.fingerprint)
+    if memo is None:
+        memo = _COMPOSERS[wv.fingerprint] = TextMemo(
+            f"glove-compose/1+{wv.fingerprint}", lambda text: _compose_raw(wv, text),
+            encode=_compose_bytes, decode=_compose_value)
+    return memo
+
+
+def _compose_bytes(value: tuple[dict[str, np.ndarray] | None, str | None]) -> bytes:
+    vecs, reason = value
+    if vecs is None:
+        return b"R" + str(reason).encode("utf-8")
+    return b"V" + np.concatenate([vecs["additive"], vecs["multiplicative"]]).astype(np.float64).tobytes()
+
+
+def _compose_value(blob: bytes) -> tuple[dict[str, np.ndarray] | None, str | None]:
+    if blob[:1] == b"R":
+        return None, blob[1:].decode("utf-8")
+    v = np.frombuffer(blob[1:], dtype=np.float64)
+    half = v.shape[0] // 2
+    return {"additive": v[:half], "multiplicative": v[half:]}, None
+
+
+def _compose_raw(wv: WordVectors, text: str) -> tuple[dict[str, np.ndarray] | None, str | None]:
     toks = content_words(text)
     if not toks:
         toks = [w for w in words(text) if not w.isdigit()]  # a response of stop words only
@@ -216,12 +278,14 @@ def glove_distances(
     n = len(texts)
     reasons: list[str | None] = [None] * n
     vecs = {c: (np.zeros((n, wv.dim)), np.zeros((n, wv.dim))) for c in COMPOSITIONS}
+    memo = _composer(wv)
+    memo.prefetch(list(items) + list(texts))
     for i, (item, text) in enumerate(zip(items, texts)):
-        ivec, ireason = _compose_cached(wv, item)
+        ivec, ireason = memo(item)
         if ivec is None:
             reasons[i] = f"item '{item}': {ireason}"
             continue
-        rvec, rreason = _compose_cached(wv, text)
+        rvec, rreason = memo(text)
         if rvec is None:
             reasons[i] = rreason
             continue
@@ -233,6 +297,7 @@ def glove_distances(
     for i in np.flatnonzero(np.isnan(mult)):
         if reasons[i] is None:
             reasons[i] = "multiplicative vector underflowed to zero"
+    memo.flush()
     return add, mult, reasons
 
 
@@ -251,6 +316,7 @@ class _SemDisBase:
         flat_texts: list[str] = []
         where: list[tuple[int, int]] = []
         problems: list[list[str | None]] = []
+        prefetch_text_problems(t for u in units for t in u)
         for r, (item, texts) in enumerate(zip(items, units)):
             row_problems: list[str | None] = []
             for j, t in enumerate(texts):
@@ -261,6 +327,7 @@ class _SemDisBase:
                     flat_texts.append(str(t).strip())
                     where.append((r, j))
             problems.append(row_problems)
+        flush_text_features()
         vals, dets = self._distances(flat_items, flat_texts) if flat_texts else ([], [])
         per: list[list[float]] = [[math.nan] * len(u) for u in units]
         per_det: list[list[dict[str, Any]]] = [[{} for _ in u] for u in units]
@@ -333,6 +400,8 @@ __all__ = [
     "cosine_distance",
     "glove_distances",
     "minilm_distances",
+    "flush_text_features",
+    "prefetch_text_problems",
     "response_units",
     "stop_words",
     "text_problem",

@@ -116,3 +116,37 @@ def test_npy_with_vocabulary(tmp_path):
     np.save(tmp_path / "lonely.npy", np.eye(2, dtype=np.float32))
     with pytest.raises(BenchError, match="no vocabulary"):
         load_word_vectors(str(tmp_path / "lonely.npy"))
+
+
+def test_one_encoder_object_per_model_name():
+    from benchmark.scoring.embeddings import MINILM_NAME, minilm_dir, sentence_encoder
+
+    enc = sentence_encoder()
+    assert sentence_encoder(MINILM_NAME) is enc and sentence_encoder(model=MINILM_NAME) is enc
+    assert sentence_encoder(str(minilm_dir())) is sentence_encoder(str(minilm_dir()) + "/")
+
+
+def test_glove_vocabulary_is_built_once_into_the_cache_and_mapped(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREATIVITY_BENCH_CACHE", str(tmp_path))
+    load_word_vectors.cache_clear()
+    try:
+        wv = load_word_vectors()
+        built = sorted(p.name for p in (tmp_path / "wordvectors").iterdir())
+        assert any(n.endswith(".words.npy") for n in built) and any(n.endswith(".rows.npy") for n in built)
+        load_word_vectors.cache_clear()
+        again = load_word_vectors()
+        assert isinstance(again.index.sorted_words, np.memmap) and again.index == wv.index
+        words = ["brick", "Wall", "qzxqzxqzx", "the"]
+        mat, unknown = again.lookup(words)
+        assert unknown == ["qzxqzxqzx"] and np.array_equal(mat[1], again.get("wall"))
+        assert again.index.contains_many(["brick", "qzxqzxqzx"]).tolist() == [True, False]
+    finally:
+        load_word_vectors.cache_clear()
+
+
+def test_stop_words_are_scikit_learns_list():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from benchmark.scoring.semantic_distance import stop_words
+
+    assert stop_words() == frozenset(ENGLISH_STOP_WORDS) and len(stop_words()) == 318

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,7 @@ TASKS = ("uses", "consequences", "instances")
 COLUMNS = ["task", "item", "text", "rating"]
 
 
+@lru_cache(maxsize=65_536)
 def normalise_item(item: object) -> str:
     """One spelling per item: lower case, single spaces, no leading "if " or final punctuation.
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from benchmark.scoring.embeddings import load_word_vectors, sentence_encoder
 from benchmark.scoring.originality.data import TASKS, normalise_item
-from benchmark.scoring.semantic_distance import content_words, glove_distances, words, zipf
+from benchmark.scoring.semantic_distance import _wordfreq_version, content_words, glove_distances, words, zipf
+from benchmark.scoring.text_features import TextMemo, floats_bytes, floats_value
 
 FEATURE_VERSION = "1"
 SCALAR_NAMES = [
@@ -37,14 +37,21 @@ SCALAR_NAMES = [
 ]
 
 
-@lru_cache(maxsize=262_144)
 def text_stats(text: str) -> list[float]:
-    """Length and word-rarity statistics (Zipf 0 = unknown to wordfreq)."""
+    """Length and word-rarity statistics (Zipf 0 = unknown to wordfreq); remembered per
+    text in the process and on disk (``benchmark.scoring.text_features``)."""
+    return _STATS(text)
+
+
+def _text_stats(text: str) -> list[float]:
     toks = [w for w in words(text) if not w.isdigit()]
     content = content_words(text) or toks
     z = [zipf(w) for w in content] or [0.0]
     unknown = sum(1 for w in toks if zipf(w) == 0) / max(len(toks), 1)
     return [math.log1p(len(toks)), math.log1p(len(text)), sum(z) / len(z), min(z), unknown]
+
+
+_STATS = TextMemo(f"text_stats/2+wordfreq-{_wordfreq_version()}", _text_stats, encode=floats_bytes, decode=floats_value)
 
 
 @dataclass
@@ -76,7 +83,9 @@ def build_features(tasks: Sequence[str], items: Sequence[str], texts: Sequence[s
     missing = np.isnan(add) | np.isnan(mult)
     add = np.where(np.isnan(add), 0.0, add)
     mult = np.where(np.isnan(mult), 0.0, mult)
-    stats = np.array([text_stats(t) for t in texts], dtype=np.float64).reshape(len(texts), 5)
+    _STATS.prefetch(texts)
+    stats = np.array([_STATS(t) for t in texts], dtype=np.float64).reshape(len(texts), 5)
+    _STATS.flush()
     onehot = (np.asarray(list(tasks), dtype=object)[:, None] == np.array(TASKS, dtype=object)[None, :]).astype(np.float64)
     onehot = onehot.reshape(len(texts), len(TASKS))
     scalars = np.column_stack([semdis, add, mult, missing.astype(float), stats, onehot]).astype(np.float32)

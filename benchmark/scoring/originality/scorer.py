@@ -20,7 +20,13 @@ from benchmark.scoring.originality.data import TASK_ALIASES, task_of
 from benchmark.scoring.originality.features import build_features
 from benchmark.scoring.originality.model import OriginalityModel
 from benchmark.scoring.rows import mean_over_ideas
-from benchmark.scoring.semantic_distance import response_units, row_items, text_problem
+from benchmark.scoring.semantic_distance import (
+    flush_text_features,
+    prefetch_text_problems,
+    response_units,
+    row_items,
+    text_problem,
+)
 
 _CHUNK = 8192
 
@@ -50,6 +56,7 @@ class LearnedOriginality:
         flat: list[tuple[str, str, str]] = []
         where: list[tuple[int, int]] = []
         problems: list[list[str | None]] = []
+        prefetch_text_problems(t for u in units for t in u)
         for r, (task, item, texts) in enumerate(zip(tasks, items, units)):
             row: list[str | None] = []
             for j, t in enumerate(texts):
@@ -67,6 +74,7 @@ class LearnedOriginality:
                     flat.append((task, item, str(t).strip()))  # type: ignore[arg-type]
                     where.append((r, j))
             problems.append(row)
+        flush_text_features()
         preds = np.empty(len(flat))
         ood = np.zeros(len(flat), dtype=bool)
         for i in range(0, len(flat), _CHUNK):  # bounded memory for 100k+ responses

@@ -1,4 +1,4 @@
-"""Diversity: number of semantically distinct answers among the responses to the same reference (NoveltyBench-style).
+"""Diversity: expected number of distinct answers among 10 responses to the same reference (NoveltyBench-style).
 
 An ``evaluate`` wrapper around the creativity-bench scorer ``diversity``; load it with
 ``evaluate.load("benchmark/scoring/evaluate_modules/diversity")``. One import per line:
@@ -10,7 +10,7 @@ import evaluate
 from benchmark.scoring.evaluate_bridge import compute
 from benchmark.scoring.evaluate_bridge import metric_info
 
-_DESCRIPTION = "number of semantically distinct answers among the responses to the same reference (NoveltyBench-style)"
+_DESCRIPTION = "expected number of distinct answers among 10 responses to the same reference (NoveltyBench-style)"
 _CITATION = "creativity-bench (scorer diversity)"
 _KWARGS = """
 Args:
