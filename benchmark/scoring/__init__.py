@@ -23,6 +23,9 @@ _ENTRIES = {
     "judge_originality": "benchmark.scoring.judge:JudgeOriginality",
     "judge_writing": "benchmark.scoring.judge:JudgeWriting",
     "diversity": "benchmark.scoring.diversity:Diversity",
+    "dsi": "benchmark.scoring.dsi:DivergentSemanticIntegration",
+    "writing_creativity": "benchmark.scoring.writing_creativity:WritingCreativity",
+    "judge_checklist": "benchmark.scoring.judge_checklist:JudgeChecklist",
 }
 for _name, _target in _ENTRIES.items():
     if _name not in scorers:

@@ -150,7 +150,8 @@ class _LLMJudge:
         """(parsed value or None, the replies, the last backend error)."""
         from benchmark.models import GenerationError
 
-        messages = [{"role": "system", "content": SYSTEM}, *self.shots(), {"role": "user", "content": prompt}]
+        messages = [{"role": "system", "content": getattr(self, "system_prompt", SYSTEM)}, *self.shots(),
+                    {"role": "user", "content": prompt}]
         replies: list[str] = []
         error: str | None = None
         for attempt in range(self.retries + 1):

@@ -262,6 +262,7 @@ DATASETS: dict[str, str] = {
     "ocsai-alltasks": "Consequences and Instances, same scorers, ocsai human responses",
     "bowden-rat": "RAT solve rates, Bowden & Jung-Beeman 2003",
     "stevenson-aut": "AUT whole answers (lists) of people for book, fork, tin can, all list scorers",
+    "bellemare-writing": "Film synopses, flash fiction and haiku by people (Bellemare-Pepin et al.): dsi, writing_creativity, semdis_minilm",
 }
 
 
@@ -282,6 +283,7 @@ def build(dataset: str | None, data: str | None, out: str, *, scorers: list[str]
                                                   command, "Consequences and Instances human responses (ocsai): per-idea scores"),
             "bowden-rat": lambda: build_bowden(command),
             "stevenson-aut": lambda: build_stevenson(command, scorers),
+            "bellemare-writing": lambda: _writing().build_bellemare_writing(command, scorers),
         }
         if dataset not in builders:
             from benchmark.registry import suggest
@@ -289,12 +291,32 @@ def build(dataset: str | None, data: str | None, out: str, *, scorers: list[str]
             raise BenchError(f"unknown dataset '{dataset}'", fix=suggest(dataset, list(builders)))
         prov, entries, description = builders[dataset]()
         name = dataset
+    elif _is_study_export(Path(str(data))):
+        prov, entries, description = _writing().build_from_study(str(data), scorers, citation, command, options)
+        name = Path(str(data)).stem
     else:
         prov, entries, description = build_from_file(str(data), scorers, source, citation, command, options)
         name = Path(str(data)).stem
     if not entries:
         raise BenchError("no norms could be computed", where=dataset or str(data), fix="check the scorers apply to this data")
     return write_norm_file(out, name, prov, entries, label="human", description=description)
+
+
+def _writing():  # type: ignore[no-untyped-def]
+    from benchmark.scoring import norms_writing
+
+    return norms_writing
+
+
+def _is_study_export(p: Path) -> bool:
+    """A respond-mode study export: response records plus the participants' panel ids."""
+    from benchmark.tabular import read_table
+
+    try:
+        cols = set(read_table(p).columns)
+    except BenchError:
+        return False
+    return {"run_id", "task_id", "item_id", "text", "prolific_pid"} <= cols
 
 
 __all__ = ["DATASETS", "build", "read_ocsai"]
