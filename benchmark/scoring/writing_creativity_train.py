@@ -136,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     m = ~np.isnan(gpt4)
     print(f"  r of OOF predictions with GPT-4's mean rating of the same stories: {pearsonr(oof[m], gpt4[m])[0]:.3f}; "
           f"GPT-4's own r with the raters' mean: {pearsonr(gpt4[m], y[m])[0]:.3f} (n = {int(m.sum())})")
+    logw = np.log(np.maximum(feats["words"].to_numpy(float), 1.0))
+    rl, _ = repeated_cv(logw[:, None], y, max(3, args.repeats // 4))
+    resid = lambda v: v - np.polyval(np.polyfit(logw, v, 1), logw)  # noqa: E731
+    partial = float(np.corrcoef(resid(oof), resid(y))[0, 1])
+    print(f"  length: a model of log(words) alone reaches CV r = {rl.mean():.3f} (raters favour longer stories); "
+          f"with length partialled out of both, r = {partial:.3f}")
     singles = {}
     for j, name in enumerate(FEATURES):
         r1, _ = repeated_cv(X[:, [j]], y, max(3, args.repeats // 4))
@@ -176,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             "cv_r_mean": round(float(rs.mean()), 4), "cv_r_range_95": [round(float(lo), 4), round(float(hi), 4)],
             "oof_spearman": round(float(spearmanr(oof, y)[0]), 4), "rater_ceiling": round(ceiling, 4),
             "oof_r_with_gpt4_mean": round(float(pearsonr(oof[m], gpt4[m])[0]), 4),
+            "length_only_cv_r": round(float(rl.mean()), 4), "partial_r_length_removed": round(partial, 4),
             "single_features": singles, "ai_texts": ai,
             "note": "All rated stories are human: the within-human r is the CV r. No human ratings exist here for AI texts.",
         },

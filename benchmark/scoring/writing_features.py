@@ -10,9 +10,10 @@ of writing, not a trace of who wrote it, and none depends on a form's length or 
   frequency; share of words rarer than Zipf 3, i.e. under one in a million);
 * ``mattr``: moving-average type-token ratio over 25-word windows (lexical diversity that,
   unlike the raw type-token ratio, does not fall with length);
-* ``compression``: zlib-compressed size over raw size (a Lempel-Ziv-style complexity:
-  repetitive text compresses well);
-* ``concreteness`` is left out on purpose: no packaged norms.
+* ``compression`` (zlib-compressed over raw size, a Lempel-Ziv-style complexity) is
+  computed for the details but not used: on the rated stories it is a proxy for length
+  (r = -.90 with log words; what is left after length correlates .07 with the ratings),
+  and length is not creativity - it would also rank a haiku below any story.
 
 Each feature is NaN when the text gives no basis for it (e.g. one sentence for
 ``sentence_spread``); the scorer imputes the training mean there and says so.
@@ -27,7 +28,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-FEATURES = ("dsi", "sentence_spread", "zipf_mean", "rare_share", "mattr", "compression")
+FEATURES = ("dsi", "sentence_spread", "zipf_mean", "rare_share", "mattr")
+EXTRA = ("compression", "words")
 MATTR_WINDOW = 25
 
 
@@ -36,7 +38,8 @@ def _lexical(text: str) -> dict[str, float]:
 
     toks = [w for w in words(text) if not w.isdigit()]
     content = content_words(text)
-    out = {"zipf_mean": math.nan, "rare_share": math.nan, "mattr": math.nan, "compression": math.nan}
+    out = {"zipf_mean": math.nan, "rare_share": math.nan, "mattr": math.nan, "compression": math.nan,
+           "words": float(len(toks))}
     if content:
         z = np.array([zipf(w) for w in content], dtype=float)
         known = z[z > 0]
@@ -68,7 +71,7 @@ def sentence_spread(texts: Sequence[str]) -> list[float]:
 
 
 def writing_features(texts: Sequence[str], dsi: Sequence[float] | None = None) -> pd.DataFrame:
-    """One row of ``FEATURES`` per text (``dsi`` computed here unless given)."""
+    """One row of ``FEATURES`` (+ ``EXTRA``) per text (``dsi`` computed here unless given)."""
     texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in texts]
     if dsi is None:
         from benchmark.scoring.dsi import DivergentSemanticIntegration
@@ -77,7 +80,7 @@ def writing_features(texts: Sequence[str], dsi: Sequence[float] | None = None) -
         dsi, _ = _dsi(scorer, texts)
     lex = pd.DataFrame([_lexical(t) for t in texts])
     df = pd.DataFrame({"dsi": np.asarray(dsi, dtype=float), "sentence_spread": sentence_spread(texts)})
-    return pd.concat([df, lex], axis=1)[list(FEATURES)]
+    return pd.concat([df, lex], axis=1)[list(FEATURES + EXTRA)]
 
 
 def _dsi(scorer, texts: list[str]):  # type: ignore[no-untyped-def]
@@ -86,4 +89,4 @@ def _dsi(scorer, texts: list[str]):  # type: ignore[no-untyped-def]
     return dsi_values(texts, scorer.encoder, max_sentences=scorer.max_sentences, seed=scorer.seed)
 
 
-__all__ = ["FEATURES", "sentence_spread", "writing_features"]
+__all__ = ["EXTRA", "FEATURES", "sentence_spread", "writing_features"]
