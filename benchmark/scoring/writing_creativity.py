@@ -91,6 +91,8 @@ class WritingCreativity:
                                                 for k, v in feats.iloc[i].items()}}
             if imputed[i]:
                 det["imputed"] = imputed[i]
+            if not 1.0 <= pred[i] <= 5.0:  # kept unclipped (ties at 5 would hide a ranking), but flagged
+                det["beyond_rated_range"] = True
             if "note" in ddets[i]:
                 det["note"] = ddets[i]["note"]
             values.append(float(pred[i]))
