@@ -200,6 +200,15 @@ def build_bowden(command: str, limit: str = "15s") -> tuple[dict, list[NormEntry
     return prov, [entry], "Remote Associates solve rates of people (Bowden & Jung-Beeman 2003), per item"
 
 
+def check_human_sources(df: pd.DataFrame, where: Path) -> None:
+    """Norms come only from people: every row's source must be ``human/<pool>``."""
+    bad = df["source"].dropna().astype(str)
+    bad = bad[~bad.map(is_human_source)]
+    if len(bad) or df["source"].isna().any():
+        raise BenchError(f"source '{bad.iloc[0] if len(bad) else 'empty'}' is not a human pool", where=str(where),
+                         fix="norms come only from people: every source must be human/<pool>")
+
+
 def build_from_file(path: str, scorers: list[str] | None, source: str | None, citation: str, command: str,
                     options: dict[str, Any] | None = None) -> tuple[dict, list[NormEntry], str]:
     from benchmark.tabular import read_table
@@ -207,11 +216,7 @@ def build_from_file(path: str, scorers: list[str] | None, source: str | None, ci
     p = Path(path)
     df = read_table(p)
     if "source" in df.columns:
-        bad = df["source"].dropna().astype(str)
-        bad = bad[~bad.map(is_human_source)]
-        if len(bad) or df["source"].isna().any():
-            raise BenchError(f"source '{bad.iloc[0] if len(bad) else 'empty'}' is not a human pool", where=str(p),
-                             fix="norms come only from people: every source must be human/<pool>")
+        check_human_sources(df, p)
     elif source and is_human_source(source):
         df = df.assign(source=source)
     else:

@@ -65,7 +65,7 @@ def build_bellemare_writing(command: str, scorers: list[str] | None = None) -> t
 def build_from_study(path: str, scorers: list[str] | None, citation: str, command: str,
                      options: dict[str, Any] | None = None) -> tuple[dict, list[NormEntry], str]:
     """Norms from a respond-mode study export (``responses.parquet`` or CSV/JSONL)."""
-    from benchmark.scoring.norms_build import _entries, _score, provenance
+    from benchmark.scoring.norms_build import _entries, _score, check_human_sources, provenance
     from benchmark.tabular import read_table
 
     p = Path(path)
@@ -75,11 +75,7 @@ def build_from_study(path: str, scorers: list[str] | None, citation: str, comman
     if missing:
         raise BenchError(f"not a respond-study export: no {', '.join(missing)} column(s)", where=str(p),
                          fix="export it with `creativity-bench study export-responses STUDY --out FILE`")
-    bad = df["source"].dropna().astype(str)
-    bad = bad[~bad.map(is_human_source)]
-    if len(bad) or df["source"].isna().any():
-        raise BenchError(f"source '{bad.iloc[0] if len(bad) else 'empty'}' is not a human pool", where=str(p),
-                         fix="norms come only from people: every source must be human/<pool>")
+    check_human_sources(df, p)
     late = df["error"].notna() if "error" in df.columns else pd.Series(False, index=df.index)
     used = df[~late & df["text"].notna()].reset_index(drop=True)
     if used.empty:

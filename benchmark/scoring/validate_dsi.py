@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark.paths import shared_data_dir
+from benchmark.scoring.validate import _corr as _r
 
 FILE = ("writing-dat-gpt", "concatenated_results_stories.csv")
 TARGET_R = 0.95
@@ -37,15 +38,6 @@ def published(root: Path | None = None) -> pd.DataFrame:
     df = df[df["story"].notna() & df["DSI"].notna()].reset_index(drop=True)
     df["story"] = df["story"].astype(str)
     return df
-
-
-def _r(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int]:
-    from scipy.stats import pearsonr, spearmanr
-
-    m = ~(np.isnan(a) | np.isnan(b))
-    if m.sum() < 3:
-        return float("nan"), float("nan"), int(m.sum())
-    return float(pearsonr(a[m], b[m])[0]), float(spearmanr(a[m], b[m])[0]), int(m.sum())
 
 
 def scan_layers(texts: list[str], model: str | None = None) -> pd.DataFrame:
