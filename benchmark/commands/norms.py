@@ -8,7 +8,6 @@ and writes the distributions (no raw data) with provenance to ``tasks/norms/``;
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -37,12 +36,16 @@ def build(
         raise BenchError("norm files are JSON", where=str(out), fix="use a .json path under tasks/norms/")
     names = parse_scorer_names(scorer) if scorer else None
     opts: dict[str, Any] = scorer_options(option, None, None, None, None, names)
-    command = "creativity-bench norms " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if len(sys.argv) > 2 else ""
-    if "build" not in command:
-        parts = ["creativity-bench norms build", f"--out {shlex.quote(str(out))}"]
-        parts += [f"--dataset {dataset}"] if dataset else [f"--data {shlex.quote(str(data))}"]
-        parts += [f"--scorer {scorer}"] if scorer else []
-        command = " ".join(parts)
+    # the provenance's command is rebuilt from the options, not read from sys.argv: the same
+    # build gives the same record however it was called (a shell, a test, `norms rebuild`)
+    parts = ["creativity-bench norms build"]
+    parts += [f"--dataset {dataset}"] if dataset else [f"--data {shlex.quote(str(data))}"]
+    parts += [f"--out {shlex.quote(str(out))}"]
+    parts += [f"--scorer {scorer}"] if scorer else []
+    parts += [f"--source {shlex.quote(source)}"] if source else []
+    parts += [f"--citation {shlex.quote(citation)}"] if citation else []
+    parts += [f"-O {shlex.quote(o)}" for o in option or []]
+    command = " ".join(parts)
     path = run_build(dataset, str(data) if data else None, str(out), scorers=names, source=source,
                      citation=citation, command=command, options=opts)
     typer.echo(f"wrote {path}")

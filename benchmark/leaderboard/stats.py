@@ -66,14 +66,18 @@ def norm_reference(task_id: str, scorer: str, version: str | None, unit: str = "
     from benchmark.scoring.norms import load_norms
 
     try:
-        cands = load_norms().candidates(task_id, scorer, version)
+        index = load_norms()
+        cands = index.candidates(task_id, scorer, version)
     except Exception:  # a malformed norm file must not take the leaderboard down
         return None
     entry = next((e for e in cands if e.unit == unit), cands[0] if cands else None)
     if entry is None or entry.task.kind == "bernoulli":
         return None
     unit = ", single ideas" if entry.unit == "idea" else ""
-    return Reference(f"norm {entry.norm_id} (n={entry.task.n}{unit})", "norm", int(entry.task.n),
+    # a norm built from the researcher's own respond study says so (norms_writing.build_from_study)
+    study = ((index.files.get(entry.norm_id.split(":")[0]) or {}).get("provenance") or {}).get("study")
+    what = "norm from your study" if isinstance(study, dict) else "norm"
+    return Reference(f"{what} {entry.norm_id} (n={entry.task.n}{unit})", "norm", int(entry.task.n),
                      float(entry.task.quantiles[50]), entry.task.percentile)
 
 

@@ -24,6 +24,9 @@ _ENTRIES = {
     "judge_writing": "benchmark.scoring.judge:JudgeWriting",
     "diversity": "benchmark.scoring.diversity:Diversity",
     "diversity_distance": "benchmark.scoring.diversity:DiversityDistance",
+    "dsi": "benchmark.scoring.dsi:DivergentSemanticIntegration",
+    "writing_creativity": "benchmark.scoring.writing_creativity:WritingCreativity",
+    "judge_checklist": "benchmark.scoring.judge_checklist:JudgeChecklist",
 }
 for _name, _target in _ENTRIES.items():
     if _name not in scorers:

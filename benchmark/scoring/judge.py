@@ -177,7 +177,8 @@ class _LLMJudge:
         from benchmark.models import GenerationError
         from benchmark.runner.retry import RetriesExhausted, call_with_retries
 
-        messages = [{"role": "system", "content": SYSTEM}, *self.shots(), {"role": "user", "content": prompt}]
+        messages = [{"role": "system", "content": getattr(self, "system_prompt", SYSTEM)}, *self.shots(),
+                    {"role": "user", "content": prompt}]
         replies: list[str] = []
         error: str | None = None
         for attempt in range(self.retries + 1):

@@ -200,6 +200,15 @@ def build_bowden(command: str, limit: str = "15s") -> tuple[dict, list[NormEntry
     return prov, [entry], "Remote Associates solve rates of people (Bowden & Jung-Beeman 2003), per item"
 
 
+def check_human_sources(df: pd.DataFrame, where: Path) -> None:
+    """Norms come only from people: every row's source must be ``human/<pool>``."""
+    bad = df["source"].dropna().astype(str)
+    bad = bad[~bad.map(is_human_source)]
+    if len(bad) or df["source"].isna().any():
+        raise BenchError(f"source '{bad.iloc[0] if len(bad) else 'empty'}' is not a human pool", where=str(where),
+                         fix="norms come only from people: every source must be human/<pool>")
+
+
 def build_from_file(path: str, scorers: list[str] | None, source: str | None, citation: str, command: str,
                     options: dict[str, Any] | None = None) -> tuple[dict, list[NormEntry], str]:
     from benchmark.tabular import read_table
@@ -207,11 +216,7 @@ def build_from_file(path: str, scorers: list[str] | None, source: str | None, ci
     p = Path(path)
     df = read_table(p)
     if "source" in df.columns:
-        bad = df["source"].dropna().astype(str)
-        bad = bad[~bad.map(is_human_source)]
-        if len(bad) or df["source"].isna().any():
-            raise BenchError(f"source '{bad.iloc[0] if len(bad) else 'empty'}' is not a human pool", where=str(p),
-                             fix="norms come only from people: every source must be human/<pool>")
+        check_human_sources(df, p)
     elif source and is_human_source(source):
         df = df.assign(source=source)
     else:
@@ -262,6 +267,7 @@ DATASETS: dict[str, str] = {
     "ocsai-alltasks": "Consequences and Instances, same scorers, ocsai human responses",
     "bowden-rat": "RAT solve rates, Bowden & Jung-Beeman 2003",
     "stevenson-aut": "AUT whole answers (lists) of people for book, fork, tin can, all list scorers",
+    "bellemare-writing": "Film synopses, flash fiction and haiku by people (Bellemare-Pepin et al.): dsi, writing_creativity, semdis_minilm",
 }
 
 
@@ -282,6 +288,7 @@ def build(dataset: str | None, data: str | None, out: str, *, scorers: list[str]
                                                   command, "Consequences and Instances human responses (ocsai): per-idea scores"),
             "bowden-rat": lambda: build_bowden(command),
             "stevenson-aut": lambda: build_stevenson(command, scorers),
+            "bellemare-writing": lambda: _writing().build_bellemare_writing(command, scorers),
         }
         if dataset not in builders:
             from benchmark.registry import suggest
@@ -289,12 +296,32 @@ def build(dataset: str | None, data: str | None, out: str, *, scorers: list[str]
             raise BenchError(f"unknown dataset '{dataset}'", fix=suggest(dataset, list(builders)))
         prov, entries, description = builders[dataset]()
         name = dataset
+    elif _is_study_export(Path(str(data))):
+        prov, entries, description = _writing().build_from_study(str(data), scorers, citation, command, options)
+        name = Path(str(data)).stem
     else:
         prov, entries, description = build_from_file(str(data), scorers, source, citation, command, options)
         name = Path(str(data)).stem
     if not entries:
         raise BenchError("no norms could be computed", where=dataset or str(data), fix="check the scorers apply to this data")
     return write_norm_file(out, name, prov, entries, label="human", description=description)
+
+
+def _writing():  # type: ignore[no-untyped-def]
+    from benchmark.scoring import norms_writing
+
+    return norms_writing
+
+
+def _is_study_export(p: Path) -> bool:
+    """A respond-mode study export: response records plus the participants' panel ids."""
+    from benchmark.tabular import read_table
+
+    try:
+        cols = set(read_table(p).columns)
+    except BenchError:
+        return False
+    return {"run_id", "task_id", "item_id", "text", "prolific_pid"} <= cols
 
 
 __all__ = ["DATASETS", "build", "read_ocsai"]

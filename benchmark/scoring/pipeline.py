@@ -25,7 +25,7 @@ IDEA_SCORERS = ("fluency", "elaboration", "flexibility", "duplicates", "judge_or
 STIMULUS_SCORERS = ("semdis_minilm", "semdis_glove", "originality")
 
 # Slow (an LLM call per idea): run only when named, never by default.
-ASK_FIRST = ("judge_originality", "judge_writing")
+ASK_FIRST = ("judge_originality", "judge_writing", "judge_checklist")
 
 Rule = Callable[[dict[str, Any]], bool]
 
@@ -42,6 +42,9 @@ APPLIES: dict[str, Rule] = {
     "judge_writing": lambda r: r["family"] in ("writing", "style", "domain") or (_unknown(r) and r["answer_format"] is None),
     "diversity": lambda r: True,
     "diversity_distance": lambda r: True,
+    # whole texts: stories, poems, synopses, pastiches, domain pieces (or a plain CSV of them)
+    **{n: (lambda r: r["family"] in ("writing", "style", "domain") or _unknown(r))
+       for n in ("dsi", "writing_creativity", "judge_checklist")},
 }
 
 

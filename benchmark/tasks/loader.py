@@ -24,6 +24,8 @@ from benchmark.tasks.task import Task, TaskItem
 from benchmark.tasks.yamlio import display_path, format_loc, line_of, read_yaml
 
 SUITES_FILE = "suites.yaml"
+# item fields that replace a task template for that item (text used verbatim)
+OWN_TEXT = {"prompt": "prompt", "system": "system", "item_label": "label"}
 _CACHE: dict[tuple, dict[str, Task]] = {}
 
 
@@ -104,6 +106,8 @@ def _check_task(spec: TaskSpec, t: int, where: str, node: yaml.Node | None) -> N
             raise fail((key,), f"template error{f' on template line {lineno}' if lineno else ''}: {exc.message}",
                        "check the Jinja2 syntax ({{ field }}, {% if %} ... {% endif %})") from None
         for i, item in enumerate(spec.items):
+            if key in OWN_TEXT and OWN_TEXT[key] in item.fields():
+                continue  # the item gives this text itself (a published prompt, verbatim)
             missing = sorted(needed - set(item.fields()))
             if missing:
                 have = ", ".join(sorted(item.fields())) or "none"
@@ -131,9 +135,17 @@ def make_item(task: Task, item_id: str, fields: dict[str, Any]) -> TaskItem:
     """Render one item of ``task`` from its fields (also used for published item sets)."""
     ctx = {**fields, "item_id": item_id, "task_id": task.task_id}
     try:
-        prompt = rnd.render(task.prompt_template, ctx)
-        system = rnd.render(task.system_template, ctx) if task.system_template else None
-        label = rnd.render(task.item_label_template, ctx) if task.item_label_template else ""
+        # an item may give its own prompt, system prompt and label, used verbatim (no
+        # template): how a published prompt is asked exactly as the study asked it
+        prompt = str(fields["prompt"]).strip() if "prompt" in fields else rnd.render(task.prompt_template, ctx)
+        if "system" in fields:
+            system = str(fields["system"] or "").strip() or None
+        else:
+            system = rnd.render(task.system_template, ctx) if task.system_template else None
+        if "label" in fields:
+            label = str(fields["label"]).strip()
+        else:
+            label = rnd.render(task.item_label_template, ctx) if task.item_label_template else ""
     except jinja2.TemplateError as exc:
         raise BenchError(f"task '{task.task_id}' item '{item_id}': cannot render: {exc}",
                          where=task.path or None, fix="check the item's fields against the template") from None
