@@ -257,7 +257,10 @@ class Runner:
 
     def _finish(self, manifest: dict[str, Any], session: dict[str, Any], state: dict, todo: list[WorkUnit],
                 counts: dict[str, int], t0: float, interrupted: bool) -> RunSummary:
-        write_parquet(state.values(), self.run_dir / PARQUET_NAME)
+        current, superseded = current_records(state, self.units)
+        write_parquet(current, self.run_dir / PARQUET_NAME)
+        if superseded:
+            manifest["superseded"] = superseded
         mine = [state.get(u.key) for u in self.units]
         ok = sum(1 for r in mine if is_ok(r))
         errors = sum(1 for r in mine if r is not None and not is_ok(r))
@@ -265,7 +268,7 @@ class Runner:
         examples = sorted({str(r["error"]) for r in mine if r is not None and not is_ok(r)})[:3]
         session.update({"ended_at": now_iso(), "generated": counts["generated"], "cached": counts["cached"],
                         "ok": ok, "errors": errors, "wall_s": round(wall, 3), "interrupted": interrupted})
-        all_recs = list(state.values())
+        all_recs = current
         manifest["counts"] = {"units": len(all_recs), "ok": sum(1 for r in all_recs if is_ok(r)),
                               "errors": sum(1 for r in all_recs if not is_ok(r))}
         manifest["ended_at"] = session["ended_at"]
@@ -288,6 +291,23 @@ class Runner:
                     await self.model.aclose()
 
         return asyncio.run(go())
+
+
+def current_records(state: dict, units: Sequence[WorkUnit]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The records of ``responses.parquet``: for a task this run asks, only its current
+    version's answers. Why: after a task's version is bumped (new prompts, new items), a
+    resumed folder would otherwise score the old version's answers beside the new ones as
+    if they answered the same task. They stay in ``responses.jsonl`` (nothing is lost), and
+    the manifest counts them under ``superseded`` (task -> answers)."""
+    versions = {u.key[0]: u.key[1] for u in units}
+    current, superseded = [], {}
+    for rec in state.values():
+        task, version = str(rec["task_id"]), str(rec["task_version"])
+        if task in versions and version != versions[task]:
+            superseded[task] = superseded.get(task, 0) + 1
+        else:
+            current.append(rec)
+    return current, superseded
 
 
 def load_items(suite: str | None = None, task: str | None = None, rat_items: str | Path | None = None) -> list[ItemLike]:

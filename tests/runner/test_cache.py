@@ -56,3 +56,25 @@ def test_no_cache_option_generates_again(fake_openai, tmp_path, cache_dir):
     Runner(model, [make_item("brick")], tmp_path / "b", cache_dir=cache_dir, use_cache=False, progress=False).run(close_model=True)
     assert state.count == 2
     assert len(GenerationCache(cache_dir)) == 1
+
+
+def test_a_bumped_task_version_supersedes_the_old_answers(fake_openai, tmp_path, cache_dir):
+    """Resuming a folder after a task's version changed: the old version's answers stay in
+    the log, but responses.parquet (what is scored) holds only the current version's."""
+    import dataclasses
+    import json
+
+    url, _ = fake_openai
+    out = tmp_path / "run"
+    old = [make_item("brick", n=2), make_item("tyre", n=2)]
+    run_suite("openai/echo", out=out, items=old, model_options={"base_url": url}, cache_dir=cache_dir, progress=False)
+    new = [dataclasses.replace(make_item(i, n=2), task_version="2") for i in ("brick", "tyre", "paperclip")]
+    s = run_suite("openai/echo", out=out, items=new, model_options={"base_url": url}, cache_dir=cache_dir,
+                  progress=False)
+    assert s.ok == 6
+    df = pd.read_parquet(out / "responses.parquet")
+    assert set(df["task_version"]) == {"2"} and len(df) == 6
+    log = [json.loads(x) for x in (out / "responses.jsonl").read_text().splitlines()]
+    assert sum(r["task_version"] == "1" for r in log) == 4  # nothing lost
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["superseded"] == {"aut": 4} and manifest["counts"]["units"] == 6
