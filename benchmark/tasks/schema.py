@@ -22,6 +22,7 @@ MEDIA_ANSWER_FORMATS = ("image", "audio")
 KNOWN_SCORERS = (
     "fluency", "elaboration", "flexibility", "duplicates", "semdis_minilm", "semdis_glove",
     "originality", "dat", "rat", "judge_originality", "judge_writing", "diversity",
+    "diversity_distance",
 )
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
