@@ -80,6 +80,15 @@ def enforce_cache_cap(folder: "Path | None" = None, cap: "float | str | None" = 
     total = cache_bytes(folder)
     if limit is None or total <= limit:
         return 0
+    for f in cache_files(folder):  # first fold the write-ahead logs in: often that alone is enough
+        try:
+            with sqlite3.connect(f, timeout=5) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+    total = cache_bytes(folder)
+    if total <= limit:
+        return 0
     stores = []  # (file, connection, table, used times, bytes per row)
     for f in cache_files(folder):
         try:

@@ -11,8 +11,8 @@ and a hash of the exact text) in one query per 900 texts; ``flush`` writes the n
 A value must survive ``encode``/``decode`` unchanged (JSON by default).
 
 Each row also keeps ``used``, when it was last written or read (microseconds since the
-epoch, refreshed on a read only when older than ``touch_every`` seconds so a re-score
-stays read-only), which ``benchmark.scoring.cache_cap`` uses to evict the least recently
+epoch, refreshed on a read only when older than ``touch_every`` seconds, default a day, so a
+re-score stays read-only: refreshing 50k marks costs ~1.5 s), which ``benchmark.scoring.cache_cap`` uses to evict the least recently
 used rows when the cache folder grows past its size cap.
 """
 
@@ -34,7 +34,7 @@ class FeatureStore:
     """One SQLite table ``key -> blob`` (WAL, busy timeout: safe across processes); a
     read-only or full disk degrades to no store, never to an error."""
 
-    def __init__(self, path: Path, table: str = "feat", column: str = "val", touch_every: float = 600.0):
+    def __init__(self, path: Path, table: str = "feat", column: str = "val", touch_every: float = 86_400.0):
         self.path = path
         self.touch_every = touch_every
         self.table, self.column = table, column
