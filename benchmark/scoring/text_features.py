@@ -69,12 +69,14 @@ class FeatureStore:
                     q = f"SELECT key, {self.column}, used FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
                     now = now_us()
                     stale_before = now - int(self.touch_every * 1e6)
-                    stale = []
-                    for key, blob, used in conn.execute(q, chunk):
-                        found[key] = blob
-                        if used < stale_before:
-                            stale.append(key)
-                    if stale:  # refresh ``used`` only where it is stale: a warm re-read writes nothing
+                    rows = conn.execute(q, chunk).fetchall()
+                    if not rows:
+                        continue
+                    got, blobs, used = zip(*rows)  # C-speed: a warm read stays as cheap as before the marks
+                    found.update(zip(got, blobs))
+                    if min(used) < stale_before:
+                        # refresh ``used`` only where it is stale: a warm re-read writes nothing
+                        stale = [k for k, u in zip(got, used) if u < stale_before]
                         self._touch(conn, stale, now)
             except sqlite3.Error:
                 self._ok = False
