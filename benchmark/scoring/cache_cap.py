@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +66,15 @@ def cache_bytes(folder: Path) -> int:
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables shaped as ``FeatureStore`` writes them (key, one blob, optional ``used``); any
+    other table in the folder is not ours to change."""
     names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-    return [t for t in names if "key" in {r[1] for r in conn.execute(f"PRAGMA table_info({t})")}]
+    out = []
+    for t in names:
+        cols = [(r[1], str(r[2]).upper()) for r in conn.execute(f"PRAGMA table_info({t})")]
+        if len(cols) in (2, 3) and cols[0] == ("key", "TEXT") and cols[1][1] == "BLOB" and cols[2:] in ([], [("used", "INTEGER")]):
+            out.append(t)
+    return out
 
 
 def enforce_cache_cap(folder: "Path | None" = None, cap: "float | str | None" = None) -> int:
@@ -82,7 +90,7 @@ def enforce_cache_cap(folder: "Path | None" = None, cap: "float | str | None" = 
         return 0
     for f in cache_files(folder):  # first fold the write-ahead logs in: often that alone is enough
         try:
-            with sqlite3.connect(f, timeout=5) as conn:
+            with closing(sqlite3.connect(f, timeout=5)) as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass
@@ -91,20 +99,28 @@ def enforce_cache_cap(folder: "Path | None" = None, cap: "float | str | None" = 
         return 0
     stores = []  # (file, connection, table, used times, bytes per row)
     for f in cache_files(folder):
+        conn = None
         try:
             conn = sqlite3.connect(f, timeout=5)
             size = f.stat().st_size + (f.with_name(f.name + "-wal").stat().st_size if f.with_name(f.name + "-wal").exists() else 0)
             tables = _tables(conn)
+            if not tables:
+                conn.close()
+                continue
             counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
             rows = sum(counts.values())
             for t in tables:
                 add_used_column(conn, t)
-                used = np.fromiter((r[0] for r in conn.execute(f"SELECT used FROM {t}")), dtype=np.int64, count=counts[t])
+                used = np.fromiter((r[0] for r in conn.execute(f"SELECT used FROM {t}")), dtype=np.int64)
                 stores.append((f, conn, t, used, size / max(rows, 1)))
-        except (sqlite3.Error, OSError):
-            continue  # locked by another process or unreadable: left for the next check
+        except (sqlite3.Error, OSError):  # locked by another process or unreadable: left for the next check
+            stores = [st for st in stores if st[0] != f]
+            if conn is not None:
+                conn.close()
     if not stores:
         return 0
+    # bytes that no eviction can free (a file of another shape) make the low-water mark
+    # unreachable: then every row of ours goes, the nearest the cap can be met
     used = np.concatenate([s[3] for s in stores])
     weight = np.concatenate([np.full(len(s[3]), s[4]) for s in stores])
     order = np.argsort(used, kind="stable")

@@ -105,3 +105,13 @@ def test_score_holds_the_cache_under_the_cap_and_a_bad_cap_is_one_line(tmp_path,
     err = capsys.readouterr().err.strip()
     assert "CREATIVITY_BENCH_CACHE_MAX" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "s3.csv").exists()
+
+
+def test_a_table_of_another_shape_is_left_alone(tmp_path):
+    with sqlite3.connect(tmp_path / "other.sqlite") as conn:
+        conn.execute("CREATE TABLE runs (key TEXT PRIMARY KEY, name TEXT, size INTEGER)")
+        conn.executemany("INSERT INTO runs VALUES (?, ?, ?)", [(f"r{i}", "x" * 4000, i) for i in range(60)])
+    enforce_cache_cap(tmp_path, 1)
+    with sqlite3.connect(tmp_path / "other.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 60
+        assert [r[1] for r in conn.execute("PRAGMA table_info(runs)")] == ["key", "name", "size"]
