@@ -53,16 +53,20 @@ def cache_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
 
 
+def file_bytes(f: Path) -> int:
+    """Bytes one cache file takes on disk, with its write-ahead log."""
+    total = 0
+    for p in (f, f.with_name(f.name + "-wal")):
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
 def cache_bytes(folder: Path) -> int:
     """Bytes the cache files take on disk, with their write-ahead logs."""
-    total = 0
-    for f in cache_files(folder):
-        for p in (f, f.with_name(f.name + "-wal")):
-            try:
-                total += p.stat().st_size
-            except OSError:
-                pass
-    return total
+    return sum(file_bytes(f) for f in cache_files(folder))
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
@@ -102,7 +106,7 @@ def enforce_cache_cap(folder: "Path | None" = None, cap: "float | str | None" = 
         conn = None
         try:
             conn = sqlite3.connect(f, timeout=5)
-            size = f.stat().st_size + (f.with_name(f.name + "-wal").stat().st_size if f.with_name(f.name + "-wal").exists() else 0)
+            size = file_bytes(f)
             tables = _tables(conn)
             if not tables:
                 conn.close()
