@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
     @app.command("score")
     def score(
         responses: Path = typer.Option(..., "--responses", help="run folder (responses.parquet) or CSV/TSV/JSONL/Parquet with task_id,item,text[,source]"),
-        scorer: Optional[str] = typer.Option(None, "--scorer", help="NAME[,NAME]: fluency, elaboration, flexibility, duplicates, semdis_minilm, semdis_glove, originality, dat, rat, judge_originality, judge_writing, diversity (default: each task's own, without the LLM judges)"),
+        scorer: Optional[str] = typer.Option(None, "--scorer", help="NAME[,NAME]: fluency, elaboration, flexibility, duplicates, semdis_minilm, semdis_glove, originality, dat, rat, judge_originality, judge_writing, diversity, diversity_distance (default: each task's own, without the LLM judges)"),
         out: Path = typer.Option(..., "--out", help="scores file (.parquet, .csv, .jsonl)"),
         option: Optional[List[str]] = typer.Option(None, "-O", "--scorer-option", help="scorer.key=value (repeatable), e.g. -O flexibility.distance_threshold=0.6"),
         vectors: Optional[str] = typer.Option(None, "--vectors", help="word vectors file for dat and semdis_glove (GloVe/word2vec text or .npy); default GloVe 6B 50d"),
@@ -107,18 +107,24 @@ def register(app: typer.Typer) -> None:
         no_norms: bool = typer.Option(False, "--no-norms", help="do not add human percentiles"),
         quiet: bool = typer.Option(False, "--quiet", help="no progress bars and no summary"),
         max_unscored: float = typer.Option(0.2, "--max-unscored", min=0.0, max=1.0, help="exit 1 when an LLM judge leaves more than this share of its responses unscored (the scores are still written)"),
+        max_ideas: Optional[int] = typer.Option(None, "--max-ideas", min=1, help="score at most this many ideas of one response (default 200, or CREATIVITY_BENCH_MAX_IDEAS); a cut response says so in details"),
+        max_chars: Optional[int] = typer.Option(None, "--max-chars", min=1, help="score at most this many characters of one response (default 20000, or CREATIVITY_BENCH_MAX_CHARS)"),
+        no_cache: bool = typer.Option(False, "--no-cache", help="recompute every score instead of reading unchanged rows from the per-row score cache"),
         allow_duplicates: bool = typer.Option(False, "--allow-duplicates", help="keep rows repeated exactly (every column) in a table without sample_idx, each copy scored as its own sample (default: refused)"),
     ) -> None:
         """Score responses automatically and place each score among people (human percentile)."""
         from benchmark.scoring.norms import source_summary
         from benchmark.scoring.pipeline import parse_scorer_names, score_responses
+        from benchmark.scoring.prepare import response_limits
         from benchmark.tabular import write_table, table_format
 
         table_format(out)  # a wrong output suffix fails before any work
+        response_limits(max_ideas, max_chars)  # so does a bad CREATIVITY_BENCH_MAX_IDEAS / _CHARS
         names = parse_scorer_names(scorer) if scorer else None
         opts = scorer_options(option, vectors, dictionary, judge_model, judge_opt, names)
         df, where = read_responses(responses, allow_duplicates)
-        scores = score_responses(df, names, attach_norms=not no_norms, where=where, progress=not quiet, **opts)
+        scores = score_responses(df, names, attach_norms=not no_norms, where=where, progress=not quiet,
+                                 max_ideas=max_ideas, max_chars=max_chars, cache_scores=not no_cache, **opts)
         write_table(scores, out)
         failed = unscored_judges(scores, max_unscored) if not scores.empty else []
         if quiet:

@@ -90,6 +90,7 @@ def score_responses(
     a truncated response says so in every score's ``details["truncated"]``. With
     ``cache_scores`` (default) rows whose inputs, scorer configuration and scoring code are
     unchanged are read from the per-row score cache (``benchmark.scoring.score_cache``).
+    The caches are then held under their size cap (``benchmark.scoring.cache_cap``).
     Returns ``SCORE_COLUMNS`` + ``human_percentile`` + ``norm_id``.
     """
     names = parse_scorer_names(scorer_names)
@@ -100,6 +101,9 @@ def score_responses(
         if opts:
             _check_options(name, dict(opts))
     limits = response_limits(max_ideas, max_chars)
+    from benchmark.scoring.cache_cap import cache_cap, enforce_cache_cap
+
+    cap = cache_cap()  # a bad CREATIVITY_BENCH_CACHE_MAX fails before any work
     df = prepare_responses(responses, where, limits)
     if df.empty:
         raise BenchError("no responses to score", where=where, fix="the table has a header but no rows")
@@ -145,6 +149,7 @@ def score_responses(
             out["details"] = [_merge(d, f) for d, f in zip(out["details"], row_flags)]
         parts.append(out[SCORE_COLUMNS])
     scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
+    enforce_cache_cap(cap=cap if cap is not None else "none")  # once per call: a few stat calls unless over the cap
     if attach_norms:
         from benchmark.scoring.norms import attach_percentiles
 

@@ -9,6 +9,12 @@ values live in a process dict, and ``prefetch`` pulls a batch of them from a SQL
 and a hash of the exact text) in one query per 900 texts; ``flush`` writes the new ones.
 
 A value must survive ``encode``/``decode`` unchanged (JSON by default).
+
+Each row also keeps ``used``, when it was last written or read (microseconds since the
+epoch), which ``benchmark.scoring.cache_cap`` uses to evict the least recently used rows
+when the cache folder grows past its size cap. A read refreshes it only when it is older
+than ``touch_every`` seconds (default a day), so a re-score stays read-only: refreshing
+50k marks costs seconds (``python -m tests.perf cache_cap``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import json
 import sqlite3
 import struct
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -28,8 +35,9 @@ class FeatureStore:
     """One SQLite table ``key -> blob`` (WAL, busy timeout: safe across processes); a
     read-only or full disk degrades to no store, never to an error."""
 
-    def __init__(self, path: Path, table: str = "feat", column: str = "val"):
+    def __init__(self, path: Path, table: str = "feat", column: str = "val", touch_every: float = 86_400.0):
         self.path = path
+        self.touch_every = touch_every
         self.table, self.column = table, column
         self._conn: sqlite3.Connection | None = None
         self._ok = True
@@ -42,7 +50,9 @@ class FeatureStore:
                 conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, {self.column} BLOB NOT NULL)")
+                conn.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, {self.column} BLOB NOT NULL,"
+                             " used INTEGER NOT NULL DEFAULT 0)")
+                add_used_column(conn, self.table)
                 self._conn = conn
             except (sqlite3.Error, OSError):
                 self._ok = False  # a read-only cache folder degrades to the process dict
@@ -57,11 +67,28 @@ class FeatureStore:
             try:
                 for i in range(0, len(keys), 900):  # SQLite's parameter limit
                     chunk = keys[i:i + 900]
-                    q = f"SELECT key, {self.column} FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
-                    found.update(conn.execute(q, chunk))
+                    q = f"SELECT key, {self.column}, used FROM {self.table} WHERE key IN ({','.join('?' * len(chunk))})"
+                    now = now_us()
+                    stale_before = now - int(self.touch_every * 1e6)
+                    rows = conn.execute(q, chunk).fetchall()
+                    if not rows:
+                        continue
+                    got, blobs, used = zip(*rows)  # C-speed: a warm read stays as cheap as before the marks
+                    found.update(zip(got, blobs))
+                    if min(used) < stale_before:
+                        # refresh ``used`` only where it is stale: a warm re-read writes nothing
+                        stale = [k for k, u in zip(got, used) if u < stale_before]
+                        self._touch(conn, stale, now)
             except sqlite3.Error:
                 self._ok = False
         return found
+
+    def _touch(self, conn: sqlite3.Connection, keys: list[str], now: int) -> None:
+        try:
+            with conn:
+                conn.execute(f"UPDATE {self.table} SET used = ? WHERE key IN ({','.join('?' * len(keys))})", [now, *keys])
+        except sqlite3.Error:
+            pass  # a read-only cache still serves reads; its rows just keep their old ``used``
 
     def put_many(self, rows: list[tuple[str, bytes]]) -> None:
         conn = self._db()
@@ -70,9 +97,27 @@ class FeatureStore:
         with self._lock:
             try:
                 with conn:
-                    conn.executemany(f"INSERT OR IGNORE INTO {self.table} (key, {self.column}) VALUES (?, ?)", rows)
+                    now = now_us()
+                    conn.executemany(f"INSERT OR IGNORE INTO {self.table} (key, {self.column}, used) VALUES (?, ?, ?)",
+                                     [(k, v, now) for k, v in rows])
             except sqlite3.Error:
                 self._ok = False
+
+
+_CLOCK = [0]
+
+
+def now_us() -> int:
+    """Microseconds since the epoch, strictly increasing within the process (an order for LRU)."""
+    _CLOCK[0] = max(time.time_ns() // 1000, _CLOCK[0] + 1)
+    return _CLOCK[0]
+
+
+def add_used_column(conn: sqlite3.Connection, table: str) -> None:
+    """Give a table written before the size cap its ``used`` column (old rows count as least recent)."""
+    if "used" not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+        with conn:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
 
 
 _STORES: dict[str, FeatureStore] = {}

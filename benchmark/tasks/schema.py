@@ -21,8 +21,8 @@ MEDIA_ANSWER_FORMATS = ("image", "audio")
 # ``benchmark.scoring.base.scorers`` are accepted too (see loader.check_scorers).
 KNOWN_SCORERS = (
     "fluency", "elaboration", "flexibility", "duplicates", "semdis_minilm", "semdis_glove",
-    "originality", "dat", "rat", "judge_originality", "judge_writing", "diversity", "dsi", "writing_creativity",
-    "judge_checklist",
+    "originality", "dat", "rat", "judge_originality", "judge_writing", "diversity", "diversity_distance",
+    "dsi", "writing_creativity", "judge_checklist",
 )
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
