@@ -77,8 +77,10 @@ def surprisal_features(texts: Sequence[str], progress: bool = False) -> pd.DataF
             it = tqdm(todo, desc="surprisal", unit="text")
         new = {}
         for i in it:
-            new[keys[i]] = _one(llm, texts[i])
-            found[keys[i]] = new[keys[i]]
+            new[keys[i]] = found[keys[i]] = _one(llm, texts[i])
+            if len(new) >= 20:  # written as it goes: an interrupted run keeps what it computed
+                cache.put_many(new)
+                new = {}
         cache.put_many(new)
     nan = np.full(len(SURPRISAL), np.nan)
     rows = [found.get(k, nan) if t.strip() else nan for k, t in zip(keys, texts)]
