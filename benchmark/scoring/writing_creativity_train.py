@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from scipy.stats import pearsonr, spearmanr
 
     from benchmark.scoring.writing_creativity import PARAMS
-    from benchmark.scoring.writing_features import FEATURES, writing_features
+    from benchmark.scoring.writing_features import EXTRA, FEATURES, writing_features
     from benchmark.scoring.writing_surprisal import SURPRISAL
 
     ap = argparse.ArgumentParser(prog="python -m benchmark.scoring.writing_creativity_train", description=__doc__.split("\n\n")[0])
@@ -121,13 +121,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="texts per source and form in the AI-vs-people summary (a fixed random sample, seed 0)")
     ap.add_argument("--features", default=",".join(FEATURES),
                     help="comma-separated feature set to fit (default: the shipped one); also: "
-                         + ", ".join(SURPRISAL) + " (SmolLM2 surprisal)")
+                         + ", ".join(SURPRISAL) + " (SmolLM2 surprisal), words (length, for comparison only)")
     args = ap.parse_args(argv)
     feature_names = [f.strip() for f in args.features.split(",") if f.strip()]
-    unknown = sorted(set(feature_names) - set(FEATURES) - set(SURPRISAL) - {"compression"})
+    unknown = sorted(set(feature_names) - set(FEATURES) - set(SURPRISAL) - set(EXTRA))
     if unknown:
         print(f"--features: unknown feature(s) {', '.join(unknown)}; choose from "
-              f"{', '.join(FEATURES + SURPRISAL)}", file=sys.stderr)
+              f"{', '.join(FEATURES + SURPRISAL + EXTRA)}", file=sys.stderr)
         return 2
     try:
         df = rated_stories()
