@@ -209,6 +209,7 @@ def _ai_summary(names: list[str], mean: np.ndarray, scale: np.ndarray, coef: np.
                 per_source: int = 40) -> dict:
     """Mean predicted score per form and source over a fixed sample of the published texts
     (no ratings there; the human flash fiction is in-sample)."""
+    from benchmark.records import is_human_source
     from benchmark.scoring.writing_features import writing_features
     from benchmark.scoring.writing_surprisal import SURPRISAL
     from benchmark.sources.published import writing_rows
@@ -222,9 +223,9 @@ def _ai_summary(names: list[str], mean: np.ndarray, scale: np.ndarray, coef: np.
     out: dict = {"sample": f"up to {per_source} texts per form and source (DataFrame.sample, random_state=0)"}
     print(f"  published texts, {per_source} per form and source (AI texts have no human ratings; the human "
           "flash fiction is in-sample):")
+    human_median = rows[rows["source"].map(is_human_source)].groupby("task_id")["pred"].median()
     for (task, src), g in rows.groupby(["task_id", "source"]):
-        hum = rows[(rows["task_id"] == task) & rows["source"].str.startswith("human")]["pred"]
-        share = float((g["pred"] > hum.median()).mean())
+        share = float((g["pred"] > human_median[task]).mean())
         out.setdefault(task, {})[src] = {"n": int(len(g)), "mean": round(float(g["pred"].mean()), 3),
                                           "share_above_human_median": round(share, 3)}
         print(f"    {task:<14} {src:<22} n = {len(g):4d}  mean = {g['pred'].mean():.3f}  "
