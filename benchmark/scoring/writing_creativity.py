@@ -74,7 +74,9 @@ class WritingCreativity:
                  for t in (responses["text"].tolist() if "text" in responses.columns else [None] * len(responses))]
         dsi = DivergentSemanticIntegration()
         dvals, ddets = dsi_values(texts, dsi.encoder, max_sentences=dsi.max_sentences, seed=dsi.seed)
-        feats = writing_features(texts, dsi=dvals)
+        from benchmark.scoring.writing_surprisal import SURPRISAL
+
+        feats = writing_features(texts, dsi=dvals, surprisal=bool(set(SURPRISAL) & set(self.params["features"])))
         pred, imputed = predict(self.params, feats)
         values: list[float] = []
         details: list[dict[str, Any]] = []

@@ -109,22 +109,35 @@ def main(argv: list[str] | None = None) -> int:
     from scipy.stats import pearsonr, spearmanr
 
     from benchmark.scoring.writing_creativity import PARAMS
-    from benchmark.scoring.writing_features import FEATURES, writing_features
+    from benchmark.scoring.writing_features import EXTRA, FEATURES, writing_features
+    from benchmark.scoring.writing_surprisal import SURPRISAL
 
     ap = argparse.ArgumentParser(prog="python -m benchmark.scoring.writing_creativity_train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="print the figures only; do not write the params file")
     ap.add_argument("--out", default=str(PARAMS))
     ap.add_argument("--repeats", type=int, default=20)
     ap.add_argument("--no-ai", action="store_true", help="skip scoring the AI texts")
+    ap.add_argument("--ai-per-source", type=int, default=40,
+                    help="texts per source and form in the AI-vs-people summary (a fixed random sample, seed 0)")
+    ap.add_argument("--features", default=",".join(FEATURES),
+                    help="comma-separated feature set to fit (default: the shipped one); also: "
+                         + ", ".join(SURPRISAL) + " (SmolLM2 surprisal), words (length, for comparison only)")
     args = ap.parse_args(argv)
+    feature_names = [f.strip() for f in args.features.split(",") if f.strip()]
+    unknown = sorted(set(feature_names) - set(FEATURES) - set(SURPRISAL) - set(EXTRA))
+    if unknown:
+        print(f"--features: unknown feature(s) {', '.join(unknown)}; choose from "
+              f"{', '.join(FEATURES + SURPRISAL + EXTRA)}", file=sys.stderr)
+        return 2
     try:
         df = rated_stories()
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
     y = df["StoryRaterMean"].to_numpy(float)
-    feats = writing_features(df["story"].tolist())
-    X = feats[list(FEATURES)].to_numpy(float)
+    use_surprisal = bool(set(SURPRISAL) & set(feature_names))
+    feats = writing_features(df["story"].tolist(), surprisal=use_surprisal)
+    X = feats[feature_names].to_numpy(float)
     rs, oof = repeated_cv(X, y, args.repeats)
     lo, hi = np.percentile(rs, [2.5, 97.5])
     ceiling = rater_ceiling(df)
@@ -143,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  length: a model of log(words) alone reaches CV r = {rl.mean():.3f} (raters favour longer stories); "
           f"with length partialled out of both, r = {partial:.3f}")
     singles = {}
-    for j, name in enumerate(FEATURES):
+    for j, name in enumerate(feature_names):
         r1, _ = repeated_cv(X[:, [j]], y, max(3, args.repeats // 4))
         raw = X[:, j]
         ok = ~np.isnan(raw)
@@ -154,15 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     alpha = _choose_alpha(Xf, y, 0)
     mean, scale, coef, b = _fit(Xf, y, alpha)
     print(f"  final fit: alpha = {alpha}; standardised coefficients "
-          + ", ".join(f"{n} {c:+.3f}" for n, c in zip(FEATURES, coef)))
-    ai = None if args.no_ai else _ai_summary(mean, scale, coef, b, float(np.median(y)))
+          + ", ".join(f"{n} {c:+.3f}" for n, c in zip(feature_names, coef)))
+    ai = None if args.no_ai else _ai_summary(feature_names, mean, scale, coef, b, args.ai_per_source)
     if args.check:
         return 0
     from importlib.metadata import version
 
     doc = {
         "what": "writing_creativity: predicted mean human creativity rating (1-5) of a piece of writing",
-        "features": list(FEATURES), "mean": [round(float(x), 8) for x in mean],
+        "features": feature_names, "mean": [round(float(x), 8) for x in mean],
         "scale": [round(float(x), 8) for x in scale], "coef": [round(float(x), 8) for x in coef],
         "intercept": round(b, 8), "alpha": alpha,
         "provenance": {
@@ -192,22 +205,31 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _ai_summary(mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, b: float, human_median: float) -> dict:
-    """Mean predicted score per source and form over the published texts (no ratings there)."""
-    from benchmark.scoring.writing_features import FEATURES, writing_features
+def _ai_summary(names: list[str], mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, b: float,
+                per_source: int = 40) -> dict:
+    """Mean predicted score per form and source over a fixed sample of the published texts
+    (no ratings there; the human flash fiction is in-sample)."""
+    from benchmark.records import is_human_source
+    from benchmark.scoring.writing_features import writing_features
+    from benchmark.scoring.writing_surprisal import SURPRISAL
     from benchmark.sources.published import writing_rows
 
     rows, _ = writing_rows(shared_data_dir())  # type: ignore[arg-type]
-    rows = rows[rows["task_id"] == "flash_fiction"].reset_index(drop=True)
-    X = writing_features(rows["text"].tolist())[list(FEATURES)].to_numpy(float)
-    pred = ((np.where(np.isnan(X), mean, X) - mean) / scale) @ coef + b
-    rows["pred"] = pred
-    out = {}
-    print("  flash fiction, all published texts (AI texts have no human ratings; fitted model, in-sample for humans):")
-    for src, g in rows.groupby("source"):
-        share = float((g["pred"] > human_median).mean())
-        out[src] = {"n": int(len(g)), "mean": round(float(g["pred"].mean()), 3), "share_above_human_median": round(share, 3)}
-        print(f"    {src:<22} n = {len(g):4d}  mean = {g['pred'].mean():.3f}  above the human median rating: {share:.0%}")
+    keep = [g.sample(min(per_source, len(g)), random_state=0).index for _, g in rows.groupby(["task_id", "source"])]
+    rows = rows.loc[[i for ix in keep for i in ix]].reset_index(drop=True)
+    feats = writing_features(rows["text"].tolist(), surprisal=bool(set(SURPRISAL) & set(names)))
+    X = feats[names].to_numpy(float)
+    rows["pred"] = ((np.where(np.isnan(X), mean, X) - mean) / scale) @ coef + b
+    out: dict = {"sample": f"up to {per_source} texts per form and source (DataFrame.sample, random_state=0)"}
+    print(f"  published texts, {per_source} per form and source (AI texts have no human ratings; the human "
+          "flash fiction is in-sample):")
+    human_median = rows[rows["source"].map(is_human_source)].groupby("task_id")["pred"].median()
+    for (task, src), g in rows.groupby(["task_id", "source"]):
+        share = float((g["pred"] > human_median[task]).mean())
+        out.setdefault(task, {})[src] = {"n": int(len(g)), "mean": round(float(g["pred"].mean()), 3),
+                                          "share_above_human_median": round(share, 3)}
+        print(f"    {task:<14} {src:<22} n = {len(g):4d}  mean = {g['pred'].mean():.3f}  "
+              f"above the human median score: {share:.0%}")
     return out
 
 

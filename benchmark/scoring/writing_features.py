@@ -70,17 +70,27 @@ def sentence_spread(texts: Sequence[str]) -> list[float]:
     return out
 
 
-def writing_features(texts: Sequence[str], dsi: Sequence[float] | None = None) -> pd.DataFrame:
-    """One row of ``FEATURES`` (+ ``EXTRA``) per text (``dsi`` computed here unless given)."""
+def writing_features(texts: Sequence[str], dsi: Sequence[float] | None = None,
+                     surprisal: bool | None = None) -> pd.DataFrame:
+    """One row of ``FEATURES`` (+ ``EXTRA``) per text (``dsi`` computed here unless given).
+
+    ``surprisal`` adds the SmolLM2 surprisal columns (``writing_surprisal.SURPRISAL``); by
+    default they are computed only when ``FEATURES`` uses them (they cost a language model)."""
     texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in texts]
     if dsi is None:
         from benchmark.scoring.dsi import DivergentSemanticIntegration
 
         scorer = DivergentSemanticIntegration()
         dsi, _ = _dsi(scorer, texts)
+    from benchmark.scoring.writing_surprisal import SURPRISAL, surprisal_features
+
     lex = pd.DataFrame([_lexical(t) for t in texts])
     df = pd.DataFrame({"dsi": np.asarray(dsi, dtype=float), "sentence_spread": sentence_spread(texts)})
-    return pd.concat([df, lex], axis=1)[list(FEATURES + EXTRA)]
+    parts = [df, lex]
+    if surprisal or (surprisal is None and set(SURPRISAL) & set(FEATURES)):
+        parts.append(surprisal_features(texts, progress=len(texts) > 50))
+    out = pd.concat(parts, axis=1)
+    return out[[c for c in dict.fromkeys(FEATURES + EXTRA + SURPRISAL) if c in out.columns]]
 
 
 def _dsi(scorer, texts: list[str]):  # type: ignore[no-untyped-def]

@@ -89,3 +89,11 @@ def test_checklist_replies_parse_strictly():
     assert parse_yes_no("Nobody knows") is None  # "no" must be a whole word
     assert {d for _, d, _ in TTCW_TESTS} == {"fluency", "flexibility", "originality", "elaboration"}
     assert task_tests("not_a_task") == list(TTCW_TESTS)
+
+
+def test_train_rejects_an_unknown_feature_with_one_line(capsys):
+    from benchmark.scoring.writing_creativity_train import main
+
+    assert main(["--check", "--features", "dsi,fanciness"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "fanciness" in err[0] and "surprisal_mean" in err[0]
