@@ -28,6 +28,18 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _check_pools(sources, path: Path) -> None:
+    """A ``human/<pool>`` source becomes a run id and a folder name: refuse one that is no slug."""
+    from benchmark.records import is_human_source
+    from benchmark.studies.panel import check_pool
+
+    for source in sorted({s for s in sources if is_human_source(s)}):
+        try:
+            check_pool(source)
+        except BenchError as exc:
+            raise BenchError(f"source {source!r}: {exc.what}", where=str(path), fix=exc.fix) from None
+
+
 class ReplayModel(BaseModel):
     """Serves recorded answers keyed by (task_id, item_id, source, sample_idx)."""
 
@@ -66,20 +78,14 @@ class ReplayModel(BaseModel):
                 fix="add a source column or pass -M source=human/<pool> (people) or -M source=<provider/model> (a model)",
             )
         df = df.assign(task_id=df["task_id"].astype(str), item_id=df["item_id"].astype(str))
-        if "sample_idx" in df.columns:
-            from benchmark.schemas.responses import check_sample_idx
+        from benchmark.schemas.responses import check_sample_idx, check_unique_key
 
+        if "sample_idx" in df.columns:
             df = check_sample_idx(df, str(self.path))
         else:  # the k-th answer to an item from a source is sample k, in file order
             df = df.assign(sample_idx=df.groupby(["task_id", "item_id", "source"]).cumcount())
-        dup = df.duplicated(["task_id", "item_id", "source", "sample_idx"], keep=False)
-        if dup.any():
-            r = df[dup].iloc[0]
-            raise BenchError(
-                f"two answers for task {r.task_id}, item {r.item_id}, source {r.source}, sample {r.sample_idx}",
-                where=str(self.path),
-                fix="give each answer its own sample_idx",
-            )
+        check_unique_key(df, ["task_id", "item_id", "source", "sample_idx"], str(self.path))
+        _check_pools(df["source"], self.path)
         self.sources = sorted(df["source"].unique().tolist())
         self._rows = {(r["task_id"], r["item_id"], r["source"], int(r["sample_idx"])): r for r in df.to_dict("records")}
         self._counts = df.groupby(["task_id", "item_id", "source"])["sample_idx"].max().add(1).to_dict()

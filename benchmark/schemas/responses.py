@@ -89,6 +89,19 @@ def check_repeats(df: pd.DataFrame, where: str, *, allow_duplicates: bool = Fals
     return df
 
 
+def check_unique_key(df: pd.DataFrame, key: list[str] | tuple[str, ...], where: str | None, *,
+                     fix: str = "give each answer its own sample_idx") -> pd.DataFrame:
+    """Refuse two rows with the same response key (``key``: the key columns this table has),
+    naming the first shared key; every reader that builds keys ends with this check."""
+    key = list(key)
+    dup = df.duplicated(key, keep=False)
+    if dup.any():
+        first = df.loc[dup, key].iloc[0]
+        shown = ", ".join(f"{k} {first[k]}" for k in key)
+        raise BenchError(f"{int(dup.sum())} rows share a response key ({shown})", where=where, fix=fix)
+    return df
+
+
 def check_response_table(df: pd.DataFrame, where: str, *, allow_duplicates: bool = False,
                          first_row: int = 1) -> pd.DataFrame:
     """The boundary checks every reader of a response table shares: exact repeats (only
@@ -99,4 +112,5 @@ def check_response_table(df: pd.DataFrame, where: str, *, allow_duplicates: bool
     return check_sample_idx(df, where, first_row=first_row)
 
 
-__all__ = ["DUPLICATES_FIX", "check_repeats", "check_response_table", "check_sample_idx", "sample_idx_schema"]
+__all__ = ["DUPLICATES_FIX", "check_repeats", "check_response_table", "check_sample_idx", "check_unique_key",
+           "sample_idx_schema"]

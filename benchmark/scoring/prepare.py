@@ -22,7 +22,7 @@ import pandas as pd
 
 from benchmark.errors import BenchError
 from benchmark.records import RESPONSE_KEY
-from benchmark.schemas.responses import check_sample_idx
+from benchmark.schemas.responses import check_sample_idx, check_unique_key
 
 TASK_COLUMNS = ["item", "family", "answer_format", "solution", "task_scorers"]
 # Bounded work per response: beyond these a response is truncated for scoring, with the
@@ -175,15 +175,8 @@ def normalise_responses(df: pd.DataFrame, where: str = "responses") -> pd.DataFr
     if "sample_idx" not in out.columns:
         out["sample_idx"] = out.groupby(["task_id", "item_id", "source"], sort=False).cumcount()
     out = check_sample_idx(out, where)
-    dup = out.duplicated(RESPONSE_KEY, keep=False)
-    if dup.any():
-        first = out.loc[dup, RESPONSE_KEY].iloc[0].to_dict()
-        raise BenchError(
-            f"{int(dup.sum())} rows share a response key, e.g. {first}",
-            where=where,
-            fix="each (task_id, task_version, item_id, source, sample_idx) must be unique",
-        )
-    return out
+    return check_unique_key(out, RESPONSE_KEY, where,
+                            fix="each (task_id, task_version, item_id, source, sample_idx) must be unique")
 
 
 def _single_item(task_id: str) -> str | None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from benchmark.errors import BenchError
-from benchmark.records import is_human_source
-from benchmark.schemas.responses import check_response_table
+from benchmark.records import RESPONSE_KEY, is_human_source
+from benchmark.schemas.responses import check_response_table, check_unique_key
 from benchmark.studies.panel import check_pool
 from benchmark.tabular import read_table
 
@@ -135,8 +135,6 @@ def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), poo
     df["source"] = df["source"].astype(str)
     df["task_version"] = df["task_version"].fillna("unknown").astype(str)
     df["sample_idx"] = df["sample_idx"].astype(int)
-    dup = df.duplicated(["task_id", "task_version", "item_id", "source", "sample_idx"])
-    if dup.any():
-        raise BenchError(f"{int(dup.sum())} responses share a key (task_id, task_version, item_id, source, sample_idx)",
-                         fix="give each sample its own sample_idx, or do not pass the same run twice")
+    check_unique_key(df, RESPONSE_KEY, None,  # across files: the same run passed twice
+                     fix="give each sample its own sample_idx, or do not pass the same run twice")
     return df.reset_index(drop=True)

@@ -30,6 +30,9 @@ def inputs(tmp_path_factory) -> Path:
     pd.DataFrame(ROWS[:1]).rename(columns={"item": "item_id"}).to_csv(d / "replay.csv", index=False)
     pd.DataFrame(ROWS[:1]).drop(columns="source").to_csv(d / "nosrc.csv", index=False)
     pd.DataFrame(ROWS[:1]).assign(source="human/../../x y").to_csv(d / "badsrc.csv", index=False)
+    replay = pd.DataFrame(ROWS[:1]).rename(columns={"item": "item_id"})
+    replay.assign(source="human/../../x y").to_csv(d / "repbadsrc.csv", index=False)
+    replay.drop(columns="source").to_csv(d / "repnosrc.csv", index=False)
     pd.DataFrame(ROWS[:1]).rename(columns={"item": "item_id"}).assign(sample_idx=[None]).to_csv(d / "repnan.csv", index=False)
     (d / "corrupt" / "r1").mkdir(parents=True)
     (d / "corrupt" / "r1" / "scores.parquet").write_bytes(b"not a parquet file")
@@ -114,6 +117,10 @@ CASES = [
                                          "../../x y", "--db", "sqlite:///{work}/ratings.db"], "pool '../../x y' must be"),
     ("a source human/../../x y", ["study", "import", "--responses", "{in}/badsrc.csv", "--out", "imp"],
      "bad pool name"),
+    ("run: a replay source human/../../x y", ["run", "--model", "replay/{in}/repbadsrc.csv", "--task", "aut",
+                                              "--limit", "1", "--out", "run"], "bad pool name"),
+    ("run: -M source=human/../../x y", ["run", "--model", "replay/{in}/repnosrc.csv", "-M", "source=human/../../x y",
+                                        "--task", "aut", "--limit", "1", "--out", "run"], "bad pool name"),
     ("run: a model that cannot load", ["run", "--model", "hf/no-such-local-model", "--task", "aut", "--limit", "1",
                                        "--out", "run"], "cannot load the model"),
     ("study status: no database", ["study", "status", "--db", "sqlite:///{work}/ratings.db"], "no ratings database"),

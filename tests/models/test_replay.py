@@ -73,5 +73,5 @@ def test_bad_replay_files(tmp_path):
     with pytest.raises(BenchError, match="missing column"):
         get_model(f"replay/{bad}", source="human/x")
     dup = _answers(tmp_path, name="dup.csv", sample_idx=[0, 0, 0], source=["human/a"] * 3)
-    with pytest.raises(BenchError, match="two answers for task aut, item brick"):
+    with pytest.raises(BenchError, match=r"rows share a response key \(task_id aut, item_id brick"):
         get_model(f"replay/{dup}")

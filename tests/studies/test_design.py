@@ -126,7 +126,7 @@ def test_bad_inputs_fail_in_one_line(tmp_path, run_dir):
     (tmp_path / "empty").mkdir()
     with pytest.raises(BenchError, match="no responses.parquet"):
         load_sources([tmp_path / "empty"])
-    with pytest.raises(BenchError, match="share a key"):
+    with pytest.raises(BenchError, match="share a response key"):
         load_sources([run_dir, run_dir])
     with pytest.raises(BenchError, match="unknown study mode"):
         design_study(StudySpec("x", mode="ranking"), load_sources([run_dir]))
