@@ -188,3 +188,39 @@ def test_the_same_replay_file_by_another_path_resumes_and_another_file_is_refuse
     assert main(["run", "--model", "replay/replay.csv", "--task", "aut", "--limit", "1", "--out", str(run), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "this folder holds a run of replay/" in err and f"(file {tmp_path / 'replay.csv'})" in err
+
+
+def test_a_study_create_whose_first_write_fails_leaves_no_database(tmp_path):
+    """A real write fault: the child may write files of at most a fresh store's size plus a
+    little (RLIMIT_FSIZE), so the store opens and its schema is made, and then writing a
+    300-item study fails with SQLite's own disk I/O error."""
+    import subprocess
+    import sys
+
+    from benchmark.paths import REPO_ROOT
+    from benchmark.studies import open_store
+    from benchmark.studies.store import close_stores
+
+    probe = tmp_path / "probe" / "ratings.db"
+    probe.parent.mkdir()
+    open_store(f"sqlite:///{probe}")  # how big an empty store's files grow, measured, not assumed
+    limit = max(p.stat().st_size for p in probe.parent.iterdir()) + 4 * 4096
+    close_stores()
+    texts = pd.DataFrame({"task_id": "aut", "item_id": "brick", "source": "human/p1",
+                          "text": [f"use number {i} for a brick" for i in range(300)]})
+    texts.to_csv(tmp_path / "many.csv", index=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    child = ("import resource, signal, sys\n"
+             "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing\n"
+             f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+             "from benchmark.cli import main\n"
+             "sys.exit(main(sys.argv[1:]))\n")
+    argv = ["study", "create", "--id", "t", "--human", str(tmp_path / "many.csv"), "--db",
+            f"sqlite:///{work / 'ratings.db'}"]
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-c", child, *argv], cwd=work, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode != 0, done.stdout
+    assert "disk I/O error" in done.stderr and "in write_study" in done.stderr, done.stderr[-3000:]  # opened, then failed
+    assert list(work.iterdir()) == []  # no ratings.db, no -wal, -shm or -journal
