@@ -140,15 +140,25 @@ def _write(spec, design: dict, db: str | None, replace: bool, write_study) -> di
     from benchmark.studies.engine import default_db_url, sqlite_path
     from benchmark.studies.store import close_stores
 
+    from sqlalchemy.exc import OperationalError
+
+    from benchmark.errors import BenchError
+
     path = sqlite_path(db or default_db_url())
     fresh = path is not None and not path.exists()
+    store = None
     try:
-        return write_study(open_store(db), spec, design, replace=replace)
-    except BaseException:
+        store = open_store(db)
+        return write_study(store, spec, design, replace=replace)
+    except BaseException as exc:
         if fresh:
             close_stores()
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, OperationalError) and store is not None:  # a full disk, a lost server: one line
+            raise BenchError(f"cannot write the ratings store: {str(exc.orig).strip().splitlines()[0]}",
+                             where=store.safe_url, fix="check free disk space, write permission and the database "
+                             "server; nothing of this study was kept") from None
         raise
 
 

@@ -193,7 +193,7 @@ def test_the_same_replay_file_by_another_path_resumes_and_another_file_is_refuse
 def test_a_study_create_whose_first_write_fails_leaves_no_database(tmp_path):
     """A real write fault: the child may write files of at most a fresh store's size plus a
     little (RLIMIT_FSIZE), so the store opens and its schema is made, and then writing a
-    300-item study fails with SQLite's own disk I/O error."""
+    300-item study fails with SQLite's own disk I/O error: one line, exit 2, no file left."""
     import subprocess
     import sys
 
@@ -221,6 +221,8 @@ def test_a_study_create_whose_first_write_fails_leaves_no_database(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONDONTWRITEBYTECODE="1")
     done = subprocess.run([sys.executable, "-c", child, *argv], cwd=work, env=env, capture_output=True, text=True,
                           timeout=300)
-    assert done.returncode != 0, done.stdout
-    assert "disk I/O error" in done.stderr and "in write_study" in done.stderr, done.stderr[-3000:]  # opened, then failed
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-3000:]
+    # the store was opened (its file made; "cannot open" otherwise), then writing the study failed
+    assert "cannot write the ratings store: disk I/O error" in lines[0], lines[0]
     assert list(work.iterdir()) == []  # no ratings.db, no -wal, -shm or -journal
