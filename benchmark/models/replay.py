@@ -28,18 +28,6 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _check_pools(sources, path: Path) -> None:
-    """A ``human/<pool>`` source becomes a run id and a folder name: refuse one that is no slug."""
-    from benchmark.records import is_human_source
-    from benchmark.studies.panel import check_pool
-
-    for source in sorted({s for s in sources if is_human_source(s)}):
-        try:
-            check_pool(source)
-        except BenchError as exc:
-            raise BenchError(f"source {source!r}: {exc.what}", where=str(path), fix=exc.fix) from None
-
-
 class ReplayModel(BaseModel):
     """Serves recorded answers keyed by (task_id, item_id, source, sample_idx)."""
 
@@ -85,7 +73,9 @@ class ReplayModel(BaseModel):
         else:  # the k-th answer to an item from a source is sample k, in file order
             df = df.assign(sample_idx=df.groupby(["task_id", "item_id", "source"]).cumcount())
         check_unique_key(df, ["task_id", "item_id", "source", "sample_idx"], str(self.path))
-        _check_pools(df["source"], self.path)
+        from benchmark.studies.panel import check_human_sources
+
+        check_human_sources(df["source"], str(self.path))  # a pool becomes a run id and a folder name
         self.sources = sorted(df["source"].unique().tolist())
         self._rows = {(r["task_id"], r["item_id"], r["source"], int(r["sample_idx"])): r for r in df.to_dict("records")}
         self._counts = df.groupby(["task_id", "item_id", "source"])["sample_idx"].max().add(1).to_dict()

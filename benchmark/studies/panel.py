@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from benchmark.errors import BenchError
+from benchmark.records import is_human_source
 
 MAX_ID_CHARS = 128
 # Prolific ids are 24 hex characters; MTurk, CloudResearch and lab ids are letters, digits
@@ -50,6 +51,15 @@ def check_pool(value: str) -> str:
         raise BenchError(f"bad pool name {value!r}",
                          fix="use letters, digits, '-' and '_' (e.g. prolific-2026-11)")
     return name
+
+
+def check_human_sources(sources, where: str) -> None:
+    """Every ``human/<pool>`` among ``sources`` names a valid pool (model sources pass)."""
+    for source in sorted({str(s) for s in sources if is_human_source(s)}):
+        try:
+            check_pool(source)
+        except BenchError as exc:
+            raise BenchError(f"source {source!r}: {exc.what}", where=where, fix=exc.fix) from None
 
 
 PANEL_PARAMS = "PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}"

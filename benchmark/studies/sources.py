@@ -15,7 +15,7 @@ import pandas as pd
 from benchmark.errors import BenchError
 from benchmark.records import RESPONSE_KEY, is_human_source
 from benchmark.schemas.responses import check_response_table, check_unique_key
-from benchmark.studies.panel import check_pool
+from benchmark.studies.panel import check_human_sources, check_pool
 from benchmark.tabular import read_table
 
 
@@ -116,11 +116,7 @@ def load_sources(runs: list[str | Path] = (), humans: list[str | Path] = (), poo
         if len(bad):
             raise BenchError(f"{len(bad)} row(s) have a non-human source such as '{bad.iloc[0]}'", where=str(path),
                              fix="human files must use source human/<pool>; pass model runs with --run")
-        for source in df["source"].astype(str).unique():  # the pool becomes a run id and a folder name
-            try:
-                check_pool(source)
-            except BenchError as exc:
-                raise BenchError(f"source {source!r}: {exc.what}", where=str(path), fix=exc.fix) from None
+        check_human_sources(df["source"], str(path))  # the pool becomes a run id and a folder name
         frames.append(_fill(df, run_id, str(path)))
     if not frames:
         raise BenchError("no responses given", fix="pass --run RUN_DIR and/or --human FILE (or runs:/humans: in the config)")
