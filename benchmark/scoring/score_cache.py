@@ -8,8 +8,8 @@ files it runs with, so the key is exactly that:
 
 * the scorer name, its version (with ``config_version``'s vectors/params tag) and its
   options;
-* a fingerprint of every ``.py`` file under ``benchmark/scoring``, of the answer parser
-  (``benchmark/tasks/parse.py``) and of the shipped originality parameters, plus the size and mtime of any vectors/params/dictionary
+* a fingerprint of every file under ``benchmark/scoring`` (code and shipped parameters),
+  of the answer parser (``benchmark/tasks/parse.py``), plus the size and mtime of any vectors/params/dictionary
   file the scorer was given: any code or data change invalidates every entry;
 * the row's scoring inputs (``INPUT_COLUMNS``), never its key (source, sample_idx).
 
@@ -44,9 +44,11 @@ _SCORING_DIR = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the scoring code and the shipped originality parameters."""
+    """Hash of the scoring code and every file shipped beside it: the originality and
+    writing_creativity parameters, the stop-word list (a refit must never be served the
+    scores of the old fit)."""
     h = hashlib.blake2b(digest_size=16)
-    files = sorted(_SCORING_DIR.rglob("*.py")) + sorted((_SCORING_DIR / "originality" / "params").glob("*"))
+    files = sorted(_SCORING_DIR.rglob("*"))
     files.append(_SCORING_DIR.parent / "tasks" / "parse.py")  # how list answers become ideas
     for p in files:
         if p.is_file() and "__pycache__" not in p.parts:

@@ -32,3 +32,21 @@ def test_another_configuration_is_not_served_from_the_cache(tmp_path, monkeypatc
     loose = score_responses(df, ["flexibility"], progress=False, flexibility={"distance_threshold": 0.95})
     tight = score_responses(df, ["flexibility"], progress=False, flexibility={"distance_threshold": 0.05})
     assert loose["value"][0] < tight["value"][0] and loose["scorer_version"][0] != tight["scorer_version"][0]
+
+
+def test_a_refit_of_shipped_parameters_changes_the_fingerprint(tmp_path, monkeypatch):
+    """Not only the code: a new writing_creativity (or originality) fit must never be
+    served the cached scores of the old one."""
+    import shutil
+
+    from benchmark.scoring import score_cache
+
+    root = tmp_path / "benchmark"
+    shutil.copytree(score_cache._SCORING_DIR, root / "scoring", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "tasks").mkdir()
+    shutil.copy(score_cache._SCORING_DIR.parent / "tasks" / "parse.py", root / "tasks" / "parse.py")
+    monkeypatch.setattr(score_cache, "_SCORING_DIR", root / "scoring")
+    before = score_cache.code_fingerprint.__wrapped__()
+    params = root / "scoring" / "writing_creativity_params.json"
+    params.write_text(params.read_text().replace('"intercept"', '"intercept" ', 1))
+    assert score_cache.code_fingerprint.__wrapped__() != before
