@@ -43,6 +43,8 @@ def test_evaluate_smoke_writes_leaderboard_and_report(smoke_eval):
     assert len(responses) >= 5 and responses["error"].isna().all()
     manifest = json.loads((run / "manifest.json").read_text())
     assert "seed" in json.dumps(manifest) and "llama" in json.dumps(manifest).lower()
+    # each session records the llama.cpp build that generated it (the backend block holds the latest)
+    assert all(s.get("system_info") == manifest["backend"]["system_info"] for s in manifest["sessions"])
     lb = pd.read_csv(out / "leaderboard.csv")
     assert set(lb["source"]) == {"llamacpp/smollm2"}
     assert {"aut", "dat", "rat"} <= set(lb["task_id"])

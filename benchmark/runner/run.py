@@ -211,6 +211,8 @@ class Runner:
         git_info = pool.submit(git_commit)
         pool.shutdown(wait=False)
         session: dict[str, Any] = {"started_at": started, "units": len(self.units), "todo": len(todo)}
+        if manifest["backend"].get("system_info"):  # the build that made this session's answers (llama.cpp)
+            session["system_info"] = manifest["backend"]["system_info"]
         manifest["sessions"].append(session)
         manifest["status"] = "running"
         write_manifest(self.run_dir, manifest)
